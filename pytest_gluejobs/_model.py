@@ -1,0 +1,45 @@
+"""botocore's Glue service model, loaded once: shapes for validation, declared errors per operation.
+
+Only botocore's data loader is used here, never its transport, so the service core can depend on it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel
+
+#: The seven job-definition operations the fake implements.
+OPERATIONS: tuple[str, ...] = (
+    "CreateJob",
+    "UpdateJob",
+    "GetJob",
+    "GetJobs",
+    "DeleteJob",
+    "ListJobs",
+    "BatchGetJobs",
+)
+
+
+@cache
+def service_model() -> ServiceModel:
+    """The Glue service model of the installed botocore."""
+    return botocore.session.get_session().get_service_model("glue")
+
+
+@cache
+def operation_model(operation: str) -> OperationModel:
+    return service_model().operation_model(operation)
+
+
+@cache
+def declared_errors(operation: str) -> tuple[str, ...]:
+    """The error codes the model declares for ``operation``, in model order."""
+    return tuple(shape.name for shape in operation_model(operation).error_shapes)
+
+
+@cache
+def glue_operation_names() -> frozenset[str]:
+    """Every operation Glue has, so an unknown target can be told from an unsupported one."""
+    return frozenset(service_model().operation_names)
