@@ -1,0 +1,14 @@
+"""pytest-gluejobs: an in-process, faithful fake of the AWS Glue job-definition API for tests.
+
+Ask for the ``glue_jobs`` fixture (or use ``mock_glue_jobs`` outside pytest): every botocore-based
+client's Glue requests are then answered in-process, in Glue's wire format.
+"""
+
+from ._calls import Call
+from ._errors import UnsupportedOperation
+from ._fake import GlueJobsFake
+from ._faults import Fault
+from ._mock import mock_glue_jobs
+from ._version import __version__
+
+__all__ = ["Call", "Fault", "GlueJobsFake", "UnsupportedOperation", "__version__", "mock_glue_jobs"]

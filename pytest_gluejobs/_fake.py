@@ -1,0 +1,281 @@
+"""GlueJobsFake: the controller a test holds — activation, state access, faults, assertions."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from functools import cache
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import freezegun
+
+from . import _assertions, _interceptor, _snapshots
+from ._calls import Call, CallLog
+from ._errors import GlueError
+from ._faults import Fault, FaultRules
+from ._jsondata import clone
+from ._service import GlueJobsService
+from ._store import Partition
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+    from freezegun.api import FrozenDateTimeFactory
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+# While active, clients that find no configuration get these; nothing can reach AWS anyway.
+_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# A session token would not match the test keys; a named profile would override them (botocore
+# skips environment credentials when a profile is set explicitly).
+_UNSET_WHILE_ACTIVE = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+@cache
+def _botocore_session() -> botocore.session.Session:
+    # One session for the process: building one reloads service models (moto's 100 ms per test).
+    return botocore.session.get_session()
+
+
+class GlueJobsFake:
+    """An in-process fake of the Glue job-definition API, answering every botocore client.
+
+    The ``glue_jobs`` fixture and ``mock_glue_jobs`` create and activate it; construct it yourself
+    only for type hints.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        default_glue_version: str = "0.9",
+        real_retry_sleep: bool = False,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        try:
+            self._service = GlueJobsService(default_glue_version=default_glue_version)
+        except GlueError as error:
+            raise ValueError(f"default_glue_version: {error.message}") from None
+        self._faults = FaultRules()
+        self._calls = CallLog()
+        self._interceptor = _interceptor.Interceptor(
+            self._service,
+            self._faults,
+            self._calls,
+            default_partition=(account_id, region),
+            real_retry_sleep=real_retry_sleep,
+        )
+        self._saved_environ: dict[str, str | None] | None = None
+        self._freezers: list[Any] = []
+        #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
+        self.snapshot_context: _snapshots.SnapshotContext | None = None
+
+    # -- activation ----------------------------------------------------------------------------
+
+    def start(self) -> GlueJobsFake:
+        """Answer Glue requests from now on (the fixture and mock_glue_jobs do this for you)."""
+        _interceptor.activate(self._interceptor)
+        wanted = {**_TEST_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+        keys = (*wanted, *_UNSET_WHILE_ACTIVE)
+        self._saved_environ = {key: os.environ.get(key) for key in keys}
+        for key in _UNSET_WHILE_ACTIVE:
+            os.environ.pop(key, None)
+        os.environ.update(wanted)
+        return self
+
+    def stop(self) -> None:
+        """Stop answering: undo the patch, the environment and any frozen clock. Idempotent."""
+        try:
+            while self._freezers:
+                self._freezers.pop().stop()
+        finally:
+            _interceptor.deactivate(self._interceptor)
+            saved, self._saved_environ = self._saved_environ, None
+            for key, value in (saved or {}).items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def __enter__(self) -> GlueJobsFake:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- clients and state ---------------------------------------------------------------------
+
+    def client(self, region_name: str | None = None, **kwargs: Any) -> BaseClient:
+        """A botocore Glue client with test credentials, aimed at this fake."""
+        kwargs.setdefault("aws_access_key_id", _TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"])
+        kwargs.setdefault("aws_secret_access_key", _TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+        return _botocore_session().create_client(
+            "glue", region_name=region_name or self.region, **kwargs
+        )
+
+    def _partition(self, region: str | None, account_id: str | None) -> Partition:
+        return (account_id or self.account_id, region or self.region)
+
+    @property
+    def jobs(self) -> dict[str, dict[str, Any]]:
+        """The default partition's jobs by name, each shaped as GetJob returns it (copies)."""
+        return self.jobs_in()
+
+    def jobs_in(
+        self, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Another partition's jobs by name (copies)."""
+        with self._service.store.partition(self._partition(region, account_id)) as jobs:
+            return {name: clone(jobs.jobs[name]) for name in jobs.names}
+
+    def job(
+        self, name: str, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """One job as GetJob returns it (a copy), or None."""
+        with self._service.store.partition(self._partition(region, account_id)) as jobs:
+            job = jobs.jobs.get(name)
+            return None if job is None else clone(job)
+
+    def tags(
+        self, name: str, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, str]:
+        """The job's tags (a copy); KeyError if there is no such job."""
+        partition = self._partition(region, account_id)
+        with self._service.store.partition(partition) as jobs:
+            if name not in jobs.jobs:
+                raise KeyError(
+                    f"No job named {name!r} in {partition[0]}/{partition[1]}; "
+                    f"jobs there: {jobs.names[:20]}"
+                )
+            return dict(jobs.tags.get(name, {}))
+
+    def add_job(
+        self, *, region: str | None = None, account_id: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """Seed a job with exactly CreateJob's validation and defaults; returns it as GetJob would."""
+        partition = self._partition(region, account_id)
+        try:
+            self._service.handle("CreateJob", params, partition)
+        except GlueError as error:
+            raise ValueError(
+                f"add_job: Glue would refuse this CreateJob with {error.code}: {error.message}"
+            ) from None
+        job = self.job(params["Name"], region=partition[1], account_id=partition[0])
+        assert job is not None
+        return job
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every HTTP attempt that reached the fake, in order."""
+        return self._calls.snapshot()
+
+    def reset(self) -> None:
+        """Forget all jobs, calls and faults."""
+        self._service.store.clear()
+        self._calls.clear()
+        self._faults.clear()
+
+    # -- faults ---------------------------------------------------------------------------------
+
+    def fail(
+        self,
+        operation: str,
+        error: str = "InternalServiceException",
+        *,
+        times: int | None = None,
+        after: int = 0,
+        probability: float | None = None,
+        seed: int | None = None,
+        message: str | None = None,
+        job_name: str | None = None,
+    ) -> Fault:
+        """Make matching calls fail with one of Glue's errors; returns the Fault."""
+        fault = Fault(
+            operation,
+            error,
+            times=times,
+            after=after,
+            probability=probability,
+            seed=seed,
+            message=message,
+            job_name=job_name,
+        )
+        return self._faults.add(fault)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults in force, in the order they are consulted."""
+        return self._faults.all()
+
+    def unfired_faults(self) -> list[Fault]:
+        """Faults added since the last reset that never failed a call."""
+        return self._faults.unfired()
+
+    # -- assertions -----------------------------------------------------------------------------
+
+    def assert_job(
+        self, name: str, *, region: str | None = None, account_id: str | None = None, **expected: Any
+    ) -> dict[str, Any]:
+        """The job exists and every given field matches (nested dicts as subsets); returns it."""
+        __tracebackhide__ = True
+        return _assertions.assert_job(self, name, self._partition(region, account_id), expected)
+
+    def assert_no_job(
+        self, name: str, *, region: str | None = None, account_id: str | None = None
+    ) -> None:
+        """The job does not exist."""
+        __tracebackhide__ = True
+        _assertions.assert_no_job(self, name, self._partition(region, account_id))
+
+    def assert_job_names(
+        self, *names: str, region: str | None = None, account_id: str | None = None
+    ) -> None:
+        """The partition holds exactly these job names."""
+        __tracebackhide__ = True
+        _assertions.assert_job_names(self, names, self._partition(region, account_id))
+
+    def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> list[Call]:
+        """The operation was called (exactly ``times`` times if given) with matching params."""
+        __tracebackhide__ = True
+        return _assertions.assert_called(self.calls, operation, times, params)
+
+    def assert_not_called(self, operation: str) -> None:
+        """The operation was never called."""
+        __tracebackhide__ = True
+        _assertions.assert_not_called(self.calls, operation)
+
+    # -- snapshots and time ---------------------------------------------------------------------
+
+    def snapshot(self, *, timestamps: bool = False) -> dict[str, Any]:
+        """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}}."""
+        with self._service.store.all_partitions() as partitions:
+            state = {
+                partition: [(jobs.jobs[name], jobs.tags.get(name, {})) for name in jobs.names]
+                for partition, jobs in partitions.items()
+            }
+            return _snapshots.snapshot_data(state, timestamps=timestamps)
+
+    def assert_snapshot(self, name: str | None = None, *, timestamps: bool = False) -> None:
+        """Compare snapshot() with the stored snapshot file of this test."""
+        __tracebackhide__ = True
+        _snapshots.assert_snapshot(self, name, timestamps=timestamps)
+
+    def load(self, snapshot_data: dict[str, Any]) -> None:
+        """Seed the fake from snapshot()-shaped data (its inverse)."""
+        _snapshots.load(self, snapshot_data)
+
+    def freeze_time(self, when: str | datetime | date | timedelta) -> FrozenDateTimeFactory:
+        """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
+        freezer = freezegun.freeze_time(when)
+        factory = freezer.start()
+        self._freezers.append(freezer)
+        return factory  # type: ignore[no-any-return]

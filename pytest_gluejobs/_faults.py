@@ -1,0 +1,204 @@
+"""Injected failures: which calls fail, with which of Glue's errors, and how often."""
+
+from __future__ import annotations
+
+import random
+import threading
+from types import TracebackType
+from typing import Any
+
+from ._errors import GlueError
+from ._model import OPERATIONS, declared_errors
+
+#: Not declared on the job operations, but Glue answers it and botocore retries it (research §6, §8).
+THROTTLING = "ThrottlingException"
+
+_DEFAULT_MESSAGES = {
+    "InternalServiceException": "An internal service error occurred. Please retry.",
+    "OperationTimeoutException": "The operation timed out.",
+    "ThrottlingException": "Rate exceeded",
+    "InvalidInputException": "The input provided was not valid.",
+    "EntityNotFoundException": "Job not found.",
+    "AlreadyExistsException": "Job already exists.",
+    "ConcurrentModificationException": "The job was modified concurrently. Please retry.",
+    "ResourceNumberLimitExceededException": "The number of jobs exceeds the account limit.",
+    "IdempotentParameterMismatchException": "Idempotent parameter mismatch.",
+}
+
+# Operations whose requests name no job, so a job_name restriction could never match them.
+_LISTINGS = ("GetJobs", "ListJobs")
+
+
+def valid_errors(operation: str) -> tuple[str, ...]:
+    """Error codes a fault may inject for ``operation`` (``"*"``: those every operation declares)."""
+    if operation == "*":
+        common = [e for e in declared_errors(OPERATIONS[0])
+                  if all(e in declared_errors(op) for op in OPERATIONS)]
+        return (*common, THROTTLING)
+    return (*declared_errors(operation), THROTTLING)
+
+
+def _resolve_error(operation: str, error: str) -> str:
+    choices = valid_errors(operation)
+    for candidate in (error, f"{error}Exception"):
+        if candidate in choices:
+            return candidate
+    raise ValueError(
+        f"{error!r} is not an error {'every operation' if operation == '*' else operation} "
+        f"declares. Choose one of: {', '.join(choices)} (the 'Exception' suffix may be omitted)."
+    )
+
+
+def request_job_names(operation: str, params: object) -> tuple[str, ...]:
+    """The job names a request is about."""
+    if not isinstance(params, dict):
+        return ()
+    if operation == "CreateJob":
+        name = params.get("Name")
+    elif operation == "BatchGetJobs":
+        names = params.get("JobNames")
+        return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
+    else:
+        name = params.get("JobName")
+    return (name,) if isinstance(name, str) else ()
+
+
+class Fault:
+    """A rule that makes matching calls fail with one of Glue's errors.
+
+    Made by ``GlueJobsFake.fail()`` or the ``glue_fault`` marker. ``fired`` counts the calls it
+    failed. As a context manager it removes itself on exit.
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        error: str = "InternalServiceException",
+        *,
+        times: int | None = None,
+        after: int = 0,
+        probability: float | None = None,
+        seed: int | None = None,
+        message: str | None = None,
+        job_name: str | None = None,
+    ) -> None:
+        if operation != "*" and operation not in OPERATIONS:
+            raise ValueError(
+                f"{operation!r} is not an operation the fake implements. "
+                f"Choose one of: {', '.join(OPERATIONS)}, or '*' for all of them."
+            )
+        if times is not None and times < 1:
+            raise ValueError(f"times must be at least 1 (or None for every call); got {times}.")
+        if after < 0:
+            raise ValueError(f"after must be 0 or more; got {after}.")
+        if probability is not None and not 0.0 <= probability <= 1.0:
+            raise ValueError(f"probability must be between 0 and 1; got {probability}.")
+        if job_name is not None and operation in _LISTINGS:
+            raise ValueError(
+                f"job_name cannot restrict {operation}: its requests name no job, so the "
+                "fault would never fire. Drop job_name or choose another operation."
+            )
+        self.operation = operation
+        self.error = _resolve_error(operation, error)
+        self.times = times
+        self.after = after
+        self.probability = probability
+        self.seed = seed
+        self.message = message if message is not None else _DEFAULT_MESSAGES[self.error]
+        self.job_name = job_name
+        self.fired = 0
+        self._seen = 0
+        self._random = random.Random(seed)
+        self._rules: FaultRules | None = None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status Glue answers this error with: 500 for the one server fault."""
+        return 500 if self.error == "InternalServiceException" else 400
+
+    def remove(self) -> None:
+        """Stop injecting; calls from now on are answered normally."""
+        if self._rules is not None:
+            self._rules.remove(self)
+
+    def __enter__(self) -> Fault:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+    def __repr__(self) -> str:
+        options = [f"{k}={v!r}" for k, v in (
+            ("times", self.times), ("after", self.after or None),
+            ("probability", self.probability), ("seed", self.seed),
+            ("job_name", self.job_name),
+        ) if v is not None]
+        shown = ", ".join([repr(self.operation), repr(self.error), *options])
+        return f"Fault({shown}, fired={self.fired})"
+
+    def _decide(self, operation: str, job_names: tuple[str, ...]) -> bool:
+        """Whether this call fails; counts it when it matches. Called under the rules' lock."""
+        if self.operation not in ("*", operation):
+            return False
+        if self.job_name is not None and self.job_name not in job_names:
+            return False
+        self._seen += 1
+        if self._seen <= self.after:
+            return False
+        if self.times is not None and self.fired >= self.times:
+            return False
+        if self.probability is not None and self._random.random() >= self.probability:
+            return False
+        self.fired += 1
+        return True
+
+
+class FaultRules:
+    """The active faults, consulted in the order they were added; the first that fires answers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        # Every fault ever added, removed ones too, so one that never fired can be reported.
+        self._added: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            fault._rules = self
+            self._faults.append(fault)
+            self._added.append(fault)
+        return fault
+
+    def unfired(self) -> list[Fault]:
+        with self._lock:
+            return [fault for fault in self._added if fault.fired == 0]
+
+    def remove(self, fault: Fault) -> None:
+        with self._lock:
+            if fault in self._faults:
+                self._faults.remove(fault)
+
+    def all(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+            self._added.clear()
+
+    def check(self, operation: str, params: object) -> GlueError | None:
+        """The error to answer with if a fault fires for this call, else None."""
+        if not self._faults:
+            return None
+        job_names = request_job_names(operation, params)
+        with self._lock:
+            for fault in self._faults:
+                if fault._decide(operation, job_names):
+                    return GlueError(fault.error, fault.message, fault.status)
+        return None

@@ -1,0 +1,266 @@
+"""The patch on botocore's transport: Glue requests are answered in-process, in Glue's wire format.
+
+``botocore.endpoint.Endpoint._send`` is wrapped (wrapt) while at least one fake is active. A request
+from a Glue endpoint is decoded (JSON 1.1: ``X-Amz-Target: AWSGlue.<Operation>``), answered by the
+active fake's fault rules or service core, recorded, and returned as a real ``AWSResponse``, so
+botocore parses it, raises its modelled exceptions and runs its retry logic as it would against
+Glue. Every other request passes through untouched. botocore's back-off between attempts the fake
+answered is not slept (it is recorded on the Call) unless real sleeping was asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import botocore.endpoint
+import wrapt
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from . import _moto_compat
+from ._calls import Call, CallLog
+from ._errors import GlueError, UnsupportedOperation
+from ._faults import FaultRules
+from ._model import OPERATIONS, glue_operation_names
+from ._service import GlueJobsService
+from ._store import Partition
+
+_TARGET_PREFIX = "AWSGlue."
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/,\s]+)/")
+_HOST_REGION = re.compile(r"glue(?:-fips)?\.([a-z0-9-]+)\.amazonaws")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+class _Body(io.BytesIO):
+    """The raw stream botocore reads a response body from."""
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self.getvalue()
+
+
+def _encode_value(value: object) -> float:
+    if isinstance(value, datetime):
+        # Glue sends timestamps as epoch seconds with a millisecond fraction.
+        return round(value.timestamp(), 3)
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def encode_body(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, default=_encode_value, separators=(",", ":")).encode()
+
+
+class Interceptor:
+    """Answers one fake's Glue requests: fault rules first, then the service core."""
+
+    def __init__(
+        self,
+        service: GlueJobsService,
+        faults: FaultRules,
+        calls: CallLog,
+        *,
+        default_partition: Partition,
+        real_retry_sleep: bool = False,
+    ) -> None:
+        self.service = service
+        self.faults = faults
+        self.calls = calls
+        self.default_partition = default_partition
+        self.real_retry_sleep = real_retry_sleep
+
+    def respond(self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+        operation = _operation(request)
+        partition = self._partition(endpoint, request)
+        try:
+            params: Any = _decode(request.body)
+        except GlueError as error:
+            return self._answer(request, operation, {}, partition, error=error)
+        error = self.faults.check(operation, params)
+        if error is not None:
+            return self._answer(request, operation, params, partition, error=error, injected=True)
+        try:
+            result = self.service.handle(operation, params, partition)
+        except GlueError as error:
+            return self._answer(request, operation, params, partition, error=error)
+        return self._answer(request, operation, params, partition, result=result)
+
+    def _answer(
+        self,
+        request: AWSPreparedRequest,
+        operation: str,
+        params: Any,
+        partition: Partition,
+        *,
+        result: dict[str, Any] | None = None,
+        error: GlueError | None = None,
+        injected: bool = False,
+    ) -> AWSResponse:
+        if error is None:
+            status, body = 200, encode_body(result or {})
+        else:
+            status = error.status
+            body = encode_body({"__type": error.code, "message": error.message})
+        call = Call(
+            operation=operation,
+            params=params,
+            account_id=partition[0],
+            region=partition[1],
+            status=status,
+            body=body,
+            error=None if error is None else error.code,
+            injected=injected,
+        )
+        self.calls.append(call)
+        _last_call.call = call
+        headers = {
+            "x-amzn-RequestId": str(uuid.uuid4()),
+            "Content-Type": "application/x-amz-json-1.1",
+            "Content-Length": str(len(body)),
+        }
+        return AWSResponse(request.url, status, headers, _Body(body))
+
+    def _partition(self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> Partition:
+        account, region = self.default_partition
+        auth = _header(request, "Authorization")
+        scope = _CREDENTIAL_SCOPE.search(auth) if auth else None
+        if scope is not None:
+            if _ACCOUNT_ID.fullmatch(scope.group(1)):
+                account = scope.group(1)
+            region = scope.group(2)
+        else:
+            host = _HOST_REGION.search(endpoint.host)
+            if host is not None:
+                region = host.group(1)
+        return account, region
+
+
+def _header(request: AWSPreparedRequest, name: str) -> str | None:
+    value = request.headers.get(name)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _operation(request: AWSPreparedRequest) -> str:
+    target = _header(request, "X-Amz-Target") or ""
+    operation = target[len(_TARGET_PREFIX):] if target.startswith(_TARGET_PREFIX) else ""
+    if operation in OPERATIONS:
+        return operation
+    if operation in glue_operation_names():
+        raise UnsupportedOperation(
+            f"pytest-gluejobs fakes only Glue's job-definition operations "
+            f"({', '.join(OPERATIONS)}); {operation} was called while the fake was active. "
+            "Nothing was sent to AWS. Mock that call another way (e.g. unittest.mock around your "
+            "code's call), or deactivate the fake for it."
+        )
+    raise UnknownTarget(target)
+
+
+class UnknownTarget(Exception):
+    """The request named no Glue operation; answered as Glue's UnknownOperationException."""
+
+
+def _decode(body: object) -> object:
+    if body is None or body == b"" or body == "":
+        return {}
+    if hasattr(body, "read"):
+        raise GlueError("SerializationException", "Request body must be a JSON document.")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise GlueError(
+            "SerializationException", "Request body is not a valid JSON document."
+        ) from None
+
+
+# -- the patch ------------------------------------------------------------------------------------
+
+_last_call = threading.local()
+_stack: list[Interceptor] = []
+_stack_lock = threading.Lock()
+_original_send: Any = None
+
+
+def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    interceptor = _stack[-1] if _stack else None
+    if interceptor is None or getattr(endpoint, "_endpoint_prefix", None) != "glue":
+        _last_call.call = None
+        return wrapped(*args, **kwargs)
+    request = args[0] if args else kwargs["request"]
+    try:
+        return interceptor.respond(endpoint, request)
+    except UnknownTarget as unknown:
+        error = GlueError(
+            "UnknownOperationException",
+            f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
+            "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
+        )
+        body = encode_body({"__type": error.code, "message": error.message})
+        _last_call.call = None
+        return AWSResponse(request.url, 400, {"x-amzn-RequestId": str(uuid.uuid4())}, _Body(body))
+
+
+class _RetrySleep:
+    """Stands in for the ``time`` module inside botocore.endpoint, which sleeps between retries."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        call: Call | None = getattr(_last_call, "call", None)
+        interceptor = _stack[-1] if _stack else None
+        if call is None or interceptor is None or interceptor.real_retry_sleep:
+            time.sleep(seconds)
+            return
+        call.retry_delay = seconds
+
+
+def activate(interceptor: Interceptor) -> None:
+    """Make ``interceptor`` answer Glue requests until ``deactivate``; fakes nest as a stack."""
+    global _original_send
+    with _stack_lock:
+        if interceptor in _stack:
+            raise RuntimeError(
+                "This Glue fake is already active. Activate it once: use the glue_jobs fixture "
+                "or one `with mock_glue_jobs()` block, not both for the same fake."
+            )
+        if not _stack:
+            _original_send = botocore.endpoint.Endpoint.__dict__["_send"]
+            botocore.endpoint.Endpoint._send = wrapt.FunctionWrapper(_original_send, _send)
+            botocore.endpoint.time = _RetrySleep()  # type: ignore[assignment]
+            _moto_compat.install()
+        _stack.append(interceptor)
+
+
+def deactivate(interceptor: Interceptor) -> None:
+    """Undo ``activate``; the last one out removes the patch."""
+    global _original_send
+    with _stack_lock:
+        if interceptor in _stack:
+            _stack.remove(interceptor)
+        if not _stack and _original_send is not None:
+            botocore.endpoint.Endpoint._send = _original_send
+            botocore.endpoint.time = time
+            _moto_compat.uninstall()
+            _original_send = None
+
+
+def is_patched() -> bool:
+    """Whether botocore's transport is patched right now (for tests of teardown)."""
+    return isinstance(botocore.endpoint.Endpoint.__dict__["_send"], wrapt.FunctionWrapper)
+
+
+def deactivate_all() -> None:
+    """Remove the patch whatever is still active (the end of a test session)."""
+    with _stack_lock:
+        remaining = list(_stack)
+    for interceptor in reversed(remaining):
+        deactivate(interceptor)

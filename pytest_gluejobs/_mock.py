@@ -1,0 +1,95 @@
+"""mock_glue_jobs: the fake without pytest — a context manager and a decorator."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type[unittest.TestCase])
+
+
+class mock_glue_jobs:  # noqa: N801 - named like a function, as it is mostly used like one
+    """Activate a fresh Glue fake for a block, a function or every test of a ``TestCase``.
+
+    ``with mock_glue_jobs() as fake:`` gives the GlueJobsFake. As a decorator on a function the fake
+    is active while it runs; on a ``unittest.TestCase`` class it is active from ``setUp`` to the last
+    cleanup of each test and is available as ``self.glue_jobs``.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        default_glue_version: str = "0.9",
+        real_retry_sleep: bool = False,
+    ) -> None:
+        self._options: dict[str, Any] = {
+            "region": region,
+            "account_id": account_id,
+            "default_glue_version": default_glue_version,
+            "real_retry_sleep": real_retry_sleep,
+        }
+        self._active: list[GlueJobsFake] = []
+
+    def _new_fake(self) -> GlueJobsFake:
+        return GlueJobsFake(**self._options)
+
+    def __enter__(self) -> GlueJobsFake:
+        fake = self._new_fake().start()
+        self._active.append(fake)
+        return fake
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._active.pop().stop()
+
+    @overload
+    def __call__(self, target: C) -> C: ...
+    @overload
+    def __call__(self, target: F) -> F: ...
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            if not issubclass(target, unittest.TestCase):
+                raise TypeError(
+                    "mock_glue_jobs can decorate functions and unittest.TestCase classes; "
+                    f"{target.__name__} is neither. Use `with mock_glue_jobs() as fake:` instead."
+                )
+            return self._decorate_test_case(target)
+        if inspect.iscoroutinefunction(target):
+            raise TypeError(
+                "mock_glue_jobs cannot decorate a coroutine function: botocore is synchronous. "
+                "Use `with mock_glue_jobs() as fake:` inside it."
+            )
+
+        @functools.wraps(target)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self._new_fake():
+                return target(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_test_case(self, cls: C) -> C:
+        original_setup = cls.setUp
+        new_fake = self._new_fake
+
+        @functools.wraps(original_setup)
+        def set_up(test: unittest.TestCase) -> None:
+            fake = new_fake().start()
+            test.addCleanup(fake.stop)
+            test.glue_jobs = fake  # type: ignore[attr-defined]
+            original_setup(test)
+
+        cls.setUp = set_up  # type: ignore[method-assign]
+        return cls

@@ -1,0 +1,41 @@
+"""Side by side with moto: while a Glue fake is active, moto answers every service but Glue.
+
+moto answers requests from a botocore ``before-send`` handler, which runs before
+``Endpoint._send`` and so would hide Glue requests from the fake. While a fake is active, moto's
+handler is told to let Glue requests through. Nothing happens if moto was never imported.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import wrapt
+
+_patched: tuple[Any, Any] | None = None
+
+
+def _skip_glue(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    event_name = args[0] if args else kwargs.get("event_name", "")
+    if isinstance(event_name, str) and event_name.startswith("before-send.glue."):
+        return None
+    return wrapped(*args, **kwargs)
+
+
+def install() -> None:
+    global _patched
+    module = sys.modules.get("moto.core.botocore_stubber")
+    stubber_class = getattr(module, "BotocoreStubber", None)
+    if stubber_class is None or _patched is not None:
+        return
+    original = stubber_class.__dict__["__call__"]
+    stubber_class.__call__ = wrapt.FunctionWrapper(original, _skip_glue)
+    _patched = (stubber_class, original)
+
+
+def uninstall() -> None:
+    global _patched
+    if _patched is not None:
+        stubber_class, original = _patched
+        stubber_class.__call__ = original
+        _patched = None

@@ -1,0 +1,182 @@
+"""The seven Glue job-definition operations on plain data: validation, defaults, store, errors.
+
+This is the service core. It knows neither pytest nor botocore's transport: it takes an operation
+name, the decoded request and a partition, and returns the response dict or raises GlueError.
+Everything it returns is a copy; nothing a caller does to a result reaches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from ._errors import GlueError, invalid_input
+from ._jsondata import clone
+from ._model import OPERATIONS
+from ._pagination import decode_token, encode_token
+from ._rules import build_job, check_glue_version, check_tag_keys
+from ._store import JobStore, Partition, PartitionJobs
+from ._validation import validate
+
+#: Page size when MaxResults is omitted. Glue does not document it (research open question 2).
+DEFAULT_PAGE_SIZE = 100
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+
+
+def _now() -> datetime:
+    # Read at call time so freezegun controls it; Glue's wire format carries milliseconds.
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _job_not_found() -> GlueError:
+    # The real message has no job name in it (research §6).
+    return GlueError("EntityNotFoundException", "Job not found.")
+
+
+class GlueJobsService:
+    """The fake Glue job-definition service for every partition."""
+
+    def __init__(self, *, default_glue_version: str = "0.9") -> None:
+        check_glue_version(default_glue_version)
+        self.default_glue_version = default_glue_version
+        self.store = JobStore()
+        self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
+            "CreateJob": self._create_job,
+            "UpdateJob": self._update_job,
+            "GetJob": self._get_job,
+            "GetJobs": self._get_jobs,
+            "DeleteJob": self._delete_job,
+            "ListJobs": self._list_jobs,
+            "BatchGetJobs": self._batch_get_jobs,
+        }
+        assert tuple(self._handlers) == OPERATIONS
+
+    def handle(self, operation: str, params: object, partition: Partition) -> Result:
+        """Answer one request; raises GlueError for whatever Glue would refuse."""
+        validate(operation, params)
+        assert isinstance(params, dict)
+        return self._handlers[operation](params, partition)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def _create_job(self, params: Params, partition: Partition) -> Result:
+        name = params["Name"]
+        definition = {k: v for k, v in params.items() if k not in ("Name", "Tags")}
+        tags = params.get("Tags") or {}
+        check_tag_keys(tags)
+        now = _now()
+        job = build_job(
+            definition,
+            name=name,
+            created_on=now,
+            last_modified_on=now,
+            default_glue_version=self.default_glue_version,
+        )
+        with self.store.partition(partition) as jobs:
+            if name in jobs.jobs:
+                raise GlueError("AlreadyExistsException", f"Job {name} already exists.")
+            jobs.put(name, job)
+            if tags:
+                jobs.tags[name] = dict(tags)
+        return {"Name": name}
+
+    def _update_job(self, params: Params, partition: Partition) -> Result:
+        name = params["JobName"]
+        update = params["JobUpdate"]
+        for member in ("Role", "Command"):
+            if update.get(member) is None:
+                raise invalid_input(
+                    f"JobUpdate.{member} is required: UpdateJob replaces the whole definition, "
+                    "so send every field the job should keep (read it with GetJob first)."
+                )
+        with self.store.partition(partition) as jobs:
+            current = jobs.jobs.get(name)
+            if current is None:
+                raise _job_not_found()
+            job = build_job(
+                update,
+                name=name,
+                created_on=current["CreatedOn"],
+                last_modified_on=_now(),
+                default_glue_version=self.default_glue_version,
+            )
+            jobs.put(name, job)
+        return {"JobName": name}
+
+    def _delete_job(self, params: Params, partition: Partition) -> Result:
+        name = params["JobName"]
+        with self.store.partition(partition) as jobs:
+            jobs.remove(name)
+        return {"JobName": name}
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def _get_job(self, params: Params, partition: Partition) -> Result:
+        with self.store.partition(partition) as jobs:
+            job = jobs.jobs.get(params["JobName"])
+            if job is None:
+                raise _job_not_found()
+            return {"Job": clone(job)}
+
+    def _get_jobs(self, params: Params, partition: Partition) -> Result:
+        with self.store.partition(partition) as jobs:
+            names, token = self._page(jobs, "GetJobs", params, partition, None)
+            result: Result = {"Jobs": [clone(jobs.jobs[name]) for name in names]}
+        if token is not None:
+            result["NextToken"] = token
+        return result
+
+    def _list_jobs(self, params: Params, partition: Partition) -> Result:
+        tags = params.get("Tags") or None
+        with self.store.partition(partition) as jobs:
+            names, token = self._page(jobs, "ListJobs", params, partition, tags)
+        result: Result = {"JobNames": names}
+        if token is not None:
+            result["NextToken"] = token
+        return result
+
+    def _batch_get_jobs(self, params: Params, partition: Partition) -> Result:
+        # Request order, each name once (Glue documents neither; research open question 5).
+        requested = list(dict.fromkeys(params["JobNames"]))
+        with self.store.partition(partition) as jobs:
+            found = [clone(jobs.jobs[name]) for name in requested if name in jobs.jobs]
+            missing = [name for name in requested if name not in jobs.jobs]
+        return {"Jobs": found, "JobsNotFound": missing}
+
+    @staticmethod
+    def _page(
+        jobs: PartitionJobs,
+        operation: str,
+        params: Params,
+        partition: Partition,
+        tags: dict[str, str] | None,
+    ) -> tuple[list[str], str | None]:
+        """One page of names in name order, tag-filtered before paging, and the next token."""
+        limit = params.get("MaxResults") or DEFAULT_PAGE_SIZE
+        token = params.get("NextToken")
+        after = None if token is None else decode_token(token, operation, partition, tags)
+        start = jobs.names_after(after)
+        if tags is None:
+            page = jobs.names[start : start + limit]
+            more = start + limit < len(jobs.names)
+        else:
+            page, more = [], False
+            for name in jobs.names[start:]:
+                if _has_tags(jobs.tags.get(name), tags):
+                    if len(page) == limit:
+                        more = True
+                        break
+                    page.append(name)
+        next_token = encode_token(operation, partition, tags, page[-1]) if more else None
+        return page, next_token
+
+
+def _has_tags(job_tags: Mapping[str, str] | None, wanted: Mapping[str, str]) -> bool:
+    """Every wanted tag is on the job with the same value (our reading; Glue does not say)."""
+    if not job_tags:
+        return False
+    return all(job_tags.get(key) == value for key, value in wanted.items())

@@ -1,0 +1,149 @@
+"""The pytest plugin: the ``glue_jobs`` fixture, its markers and ini options."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from . import _interceptor, _snapshot_plugin
+from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
+
+_GLUE_JOBS_MARKER = (
+    "glue_jobs(region=..., account_id=..., jobs=[{CreateJob params}, ...], frozen_time=..., "
+    "real_retry_sleep=False, strict_faults=False, default_glue_version='0.9'): "
+    "configure the glue_jobs fake for this test (nearest scope wins, key by key)."
+)
+_GLUE_FAULT_MARKER = (
+    "glue_fault(operation, error='InternalServiceException', *, times=None, after=0, "
+    "probability=None, seed=None, message=None, job_name=None): make matching Glue calls fail, "
+    "as glue_jobs.fail() does. Stackable; the test gets the glue_jobs fake."
+)
+
+
+class GlueFaultNotFiredWarning(UserWarning):
+    """A fault set up for a test never failed a call: the test may not reach what it meant to break."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Options:
+    """The glue_jobs marker's keywords: a misspelt one is a TypeError naming it."""
+
+    region: str
+    account_id: str
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    frozen_time: str | datetime | date | timedelta | None = None
+    real_retry_sleep: bool = False
+    strict_faults: bool = False
+    default_glue_version: str = "0.9"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gluejobs", "pytest-gluejobs: a fake AWS Glue job-definition API")
+    group.addoption(
+        "--glue-snapshot-update",
+        action="store_true",
+        dest="glue_snapshot_update",
+        default=False,
+        help="write glue_jobs snapshot files instead of comparing with them",
+    )
+    parser.addini("glue_jobs_region", "default region of the glue_jobs fake", default=DEFAULT_REGION)
+    parser.addini(
+        "glue_jobs_account_id", "default account id of the glue_jobs fake", default=DEFAULT_ACCOUNT_ID
+    )
+    parser.addini(
+        "glue_jobs_strict_faults",
+        "fail a test whose glue fault never fired (default: warn)",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "glue_jobs_default_glue_version",
+        "GlueVersion given to jobs created without one",
+        default="0.9",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _GLUE_JOBS_MARKER)
+    config.addinivalue_line("markers", _GLUE_FAULT_MARKER)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A marked test gets the fake even if it does not name the fixture; first, so that it is
+    # active during the test's other fixtures too.
+    for item in items:
+        fixturenames = getattr(item, "fixturenames", None)
+        if fixturenames is None or "glue_jobs" in fixturenames:
+            continue
+        if item.get_closest_marker("glue_fault") or item.get_closest_marker("glue_jobs"):
+            fixturenames.insert(0, "glue_jobs")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _interceptor.deactivate_all()
+
+
+def _options(request: pytest.FixtureRequest) -> _Options:
+    ini = request.config.getini
+    values: dict[str, Any] = {
+        "region": ini("glue_jobs_region"),
+        "account_id": ini("glue_jobs_account_id"),
+        "strict_faults": ini("glue_jobs_strict_faults"),
+        "default_glue_version": ini("glue_jobs_default_glue_version"),
+    }
+    for marker in reversed(list(request.node.iter_markers("glue_jobs"))):
+        if marker.args:
+            raise TypeError(
+                f"@pytest.mark.glue_jobs takes keywords only; got positional {marker.args!r}."
+            )
+        values.update(marker.kwargs)
+    try:
+        return _Options(**values)
+    except TypeError:
+        unknown = sorted(set(values) - set(_Options.__dataclass_fields__))
+        raise TypeError(
+            f"@pytest.mark.glue_jobs got unknown keyword(s) {', '.join(unknown)}; "
+            f"it takes: {', '.join(_Options.__dataclass_fields__)}."
+        ) from None
+
+
+@pytest.fixture
+def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
+    """An active fake of the Glue job-definition API; every botocore client talks to it."""
+    options = _options(request)
+    fake = GlueJobsFake(
+        region=options.region,
+        account_id=options.account_id,
+        default_glue_version=options.default_glue_version,
+        real_retry_sleep=options.real_retry_sleep,
+    )
+    fake.snapshot_context = _snapshot_plugin.context_for(request)
+    with fake:
+        if options.frozen_time is not None:
+            fake.freeze_time(options.frozen_time)
+        for params in options.jobs:
+            fake.add_job(**params)
+        for marker in reversed(list(request.node.iter_markers("glue_fault"))):
+            fake.fail(*marker.args, **marker.kwargs)
+        yield fake
+        _report_unfired_faults(fake, strict=options.strict_faults)
+
+
+def _report_unfired_faults(fake: GlueJobsFake, *, strict: bool) -> None:
+    unfired = fake.unfired_faults()
+    if not unfired:
+        return
+    listed = "\n".join(f"  - {fault!r}" for fault in unfired)
+    message = (
+        f"{len(unfired)} glue fault(s) never fired, so the test never reached the call it meant "
+        f"to break:\n{listed}\nCheck the operation, job_name, after= and times= of each, or "
+        "remove the fault."
+    )
+    if strict:
+        pytest.fail(message + "\n(strict_faults is on: unfired faults fail the test)", pytrace=False)
+    warnings.warn(GlueFaultNotFiredWarning(message), stacklevel=1)
