@@ -21,7 +21,11 @@ from ._store import Partition
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-    from freezegun.api import FrozenDateTimeFactory
+    from freezegun.api import (
+        FrozenDateTimeFactory,
+        StepTickTimeFactory,
+        TickingDateTimeFactory,
+    )
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -30,7 +34,12 @@ DEFAULT_ACCOUNT_ID = "123456789012"
 _TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 # A session token would not match the test keys; a named profile would override them (botocore
 # skips environment credentials when a profile is set explicitly).
-_UNSET_WHILE_ACTIVE = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+_UNSET_WHILE_ACTIVE = (
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+)
 
 
 @cache
@@ -161,7 +170,7 @@ class GlueJobsFake:
     def add_job(
         self, *, region: str | None = None, account_id: str | None = None, **params: Any
     ) -> dict[str, Any]:
-        """Seed a job with exactly CreateJob's validation and defaults; returns it as GetJob would."""
+        """Seed a job with CreateJob's exact validation and defaults; returns it as GetJob would."""
         partition = self._partition(region, account_id)
         try:
             self._service.handle("CreateJob", params, partition)
@@ -223,7 +232,12 @@ class GlueJobsFake:
     # -- assertions -----------------------------------------------------------------------------
 
     def assert_job(
-        self, name: str, *, region: str | None = None, account_id: str | None = None, **expected: Any
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+        **expected: Any,
     ) -> dict[str, Any]:
         """The job exists and every given field matches (nested dicts as subsets); returns it."""
         __tracebackhide__ = True
@@ -243,7 +257,9 @@ class GlueJobsFake:
         __tracebackhide__ = True
         _assertions.assert_job_names(self, names, self._partition(region, account_id))
 
-    def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> list[Call]:
+    def assert_called(
+        self, operation: str, *, times: int | None = None, **params: Any
+    ) -> list[Call]:
         """The operation was called (exactly ``times`` times if given) with matching params."""
         __tracebackhide__ = True
         return _assertions.assert_called(self.calls, operation, times, params)
@@ -273,9 +289,11 @@ class GlueJobsFake:
         """Seed the fake from snapshot()-shaped data (its inverse)."""
         _snapshots.load(self, snapshot_data)
 
-    def freeze_time(self, when: str | datetime | date | timedelta) -> FrozenDateTimeFactory:
+    def freeze_time(
+        self, when: str | datetime | date | timedelta
+    ) -> FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory:
         """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
         freezer = freezegun.freeze_time(when)
         factory = freezer.start()
         self._freezers.append(freezer)
-        return factory  # type: ignore[no-any-return]
+        return factory

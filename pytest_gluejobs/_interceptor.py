@@ -74,20 +74,24 @@ class Interceptor:
         self.default_partition = default_partition
         self.real_retry_sleep = real_retry_sleep
 
-    def respond(self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+    def respond(
+        self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
+    ) -> AWSResponse:
         operation = _operation(request)
         partition = self._partition(endpoint, request)
         try:
             params: Any = _decode(request.body)
-        except GlueError as error:
-            return self._answer(request, operation, {}, partition, error=error)
-        error = self.faults.check(operation, params)
-        if error is not None:
-            return self._answer(request, operation, params, partition, error=error, injected=True)
+        except GlueError as undecodable:
+            return self._answer(request, operation, {}, partition, error=undecodable)
+        injected = self.faults.check(operation, params)
+        if injected is not None:
+            return self._answer(
+                request, operation, params, partition, error=injected, injected=True
+            )
         try:
             result = self.service.handle(operation, params, partition)
-        except GlueError as error:
-            return self._answer(request, operation, params, partition, error=error)
+        except GlueError as refused:
+            return self._answer(request, operation, params, partition, error=refused)
         return self._answer(request, operation, params, partition, result=result)
 
     def _answer(
@@ -125,7 +129,9 @@ class Interceptor:
         }
         return AWSResponse(request.url, status, headers, _Body(body))
 
-    def _partition(self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> Partition:
+    def _partition(
+        self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
+    ) -> Partition:
         account, region = self.default_partition
         auth = _header(request, "Authorization")
         scope = _CREDENTIAL_SCOPE.search(auth) if auth else None
@@ -144,12 +150,12 @@ def _header(request: AWSPreparedRequest, name: str) -> str | None:
     value = request.headers.get(name)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return value
+    return None if value is None else str(value)
 
 
 def _operation(request: AWSPreparedRequest) -> str:
     target = _header(request, "X-Amz-Target") or ""
-    operation = target[len(_TARGET_PREFIX):] if target.startswith(_TARGET_PREFIX) else ""
+    operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else ""
     if operation in OPERATIONS:
         return operation
     if operation in glue_operation_names():
@@ -235,7 +241,7 @@ def activate(interceptor: Interceptor) -> None:
         if not _stack:
             _original_send = botocore.endpoint.Endpoint.__dict__["_send"]
             botocore.endpoint.Endpoint._send = wrapt.FunctionWrapper(_original_send, _send)
-            botocore.endpoint.time = _RetrySleep()  # type: ignore[assignment]
+            botocore.endpoint.time = _RetrySleep()
             _moto_compat.install()
         _stack.append(interceptor)
 

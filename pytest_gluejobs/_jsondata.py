@@ -1,4 +1,4 @@
-"""Copying the plain JSON-like data (dicts, lists, scalars, datetimes) the fake stores and hands out."""
+"""Copying the JSON-like data (dicts, lists, scalars, datetimes) the fake stores and hands out."""
 
 from __future__ import annotations
 
@@ -12,15 +12,19 @@ def clone(value: T) -> T:
 
     Scalars (str, numbers, bool, None, datetime) are immutable and shared; containers are rebuilt.
     """
+    return _clone(value)  # type: ignore[no-any-return]
+
+
+def _clone(value: Any) -> Any:
     if type(value) is dict:
-        return {k: clone(v) for k, v in value.items()}  # type: ignore[return-value]
+        return {k: _clone(v) for k, v in value.items()}
     if type(value) is list:
-        return [clone(v) for v in value]  # type: ignore[return-value]
+        return [_clone(v) for v in value]
     return value
 
 
 def without_none(value: Any) -> Any:
-    """The value with ``None`` members dropped at every depth, as Glue treats null members as absent."""
+    """The value without ``None`` members at any depth: Glue treats null members as absent."""
     if type(value) is dict:
         return {k: without_none(v) for k, v in value.items() if v is not None}
     if type(value) is list:

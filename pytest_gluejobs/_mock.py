@@ -15,12 +15,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type[unittest.TestCase])
 
 
-class mock_glue_jobs:  # noqa: N801 - named like a function, as it is mostly used like one
+class mock_glue_jobs:
     """Activate a fresh Glue fake for a block, a function or every test of a ``TestCase``.
 
     ``with mock_glue_jobs() as fake:`` gives the GlueJobsFake. As a decorator on a function the fake
-    is active while it runs; on a ``unittest.TestCase`` class it is active from ``setUp`` to the last
-    cleanup of each test and is available as ``self.glue_jobs``.
+    is active while it runs; on a ``unittest.TestCase`` class it is active from ``setUp`` to the
+    last cleanup of each test and is available as ``self.glue_jobs``.
     """
 
     def __init__(
@@ -91,5 +91,5 @@ class mock_glue_jobs:  # noqa: N801 - named like a function, as it is mostly use
             test.glue_jobs = fake  # type: ignore[attr-defined]
             original_setup(test)
 
-        cls.setUp = set_up  # type: ignore[method-assign]
+        cls.setUp = set_up  # type: ignore[method-assign, assignment]
         return cls

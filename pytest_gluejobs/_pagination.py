@@ -23,7 +23,12 @@ def _checksum(payload: bytes) -> str:
 
 
 def _scope(operation: str, partition: Partition, tags: dict[str, str] | None) -> list[Any]:
-    return [operation, partition[0], partition[1], [list(item) for item in sorted(tags.items())] if tags else None]
+    return [
+        operation,
+        partition[0],
+        partition[1],
+        [list(item) for item in sorted(tags.items())] if tags else None,
+    ]
 
 
 def encode_token(
@@ -37,7 +42,7 @@ def encode_token(
 def decode_token(
     token: str, operation: str, partition: Partition, tags: dict[str, str] | None
 ) -> str:
-    """The name the next page starts after; InvalidInputException for any token we did not issue here."""
+    """The name the next page starts after; InvalidInputException for a token not issued here."""
     try:
         raw, _, checksum = base64.urlsafe_b64decode(token.encode()).rpartition(b"|")
         scope, after = json.loads(raw)

@@ -121,8 +121,7 @@ def _check_and_fill_capacity(job: dict[str, Any], command_name: str) -> None:
         raise invalid_input("Worker Type is not supported for Job Command pythonshell")
     if command_name == "glueray" and worker_type != "Z.2X":
         raise invalid_input(
-            "Worker type cannot be null and only [Z.2X] worker types are supported "
-            "for glueray jobs"
+            "Worker type cannot be null and only [Z.2X] worker types are supported for glueray jobs"
         )
     if (worker_type is None) != (workers is None):
         raise invalid_input(
@@ -130,7 +129,7 @@ def _check_and_fill_capacity(job: dict[str, Any], command_name: str) -> None:
             f"(got WorkerType={worker_type!r}, NumberOfWorkers={workers!r})."
         )
 
-    if worker_type is not None:
+    if worker_type is not None and workers is not None:
         _check_workers(worker_type, workers)
         dpu = DPU_PER_WORKER.get(worker_type)
         if dpu is not None:
@@ -168,7 +167,7 @@ def _check_workers(worker_type: str, workers: int) -> None:
 
 
 def _set_capacity(job: dict[str, Any], dpus: float) -> None:
-    # GetJob echoes both: MaxCapacity as a double, the deprecated AllocatedCapacity as its whole part.
+    # GetJob echoes both: MaxCapacity (double) and the deprecated AllocatedCapacity (its whole part).
     job["MaxCapacity"] = dpus
     job["AllocatedCapacity"] = int(dpus)
 
@@ -207,4 +206,3 @@ def check_tag_keys(tags: Mapping[str, str]) -> None:
             raise invalid_input(
                 f"Tag key '{key}' uses the reserved prefix 'aws:'; choose another key."
             )
-

@@ -26,7 +26,7 @@ _GLUE_FAULT_MARKER = (
 
 
 class GlueFaultNotFiredWarning(UserWarning):
-    """A fault set up for a test never failed a call: the test may not reach what it meant to break."""
+    """A fault set for a test never failed a call: the test may not reach what it meant to break."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,9 +51,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="write glue_jobs snapshot files instead of comparing with them",
     )
-    parser.addini("glue_jobs_region", "default region of the glue_jobs fake", default=DEFAULT_REGION)
     parser.addini(
-        "glue_jobs_account_id", "default account id of the glue_jobs fake", default=DEFAULT_ACCOUNT_ID
+        "glue_jobs_region", "default region of the glue_jobs fake", default=DEFAULT_REGION
+    )
+    parser.addini(
+        "glue_jobs_account_id",
+        "default account id of the glue_jobs fake",
+        default=DEFAULT_ACCOUNT_ID,
     )
     parser.addini(
         "glue_jobs_strict_faults",
@@ -145,5 +149,7 @@ def _report_unfired_faults(fake: GlueJobsFake, *, strict: bool) -> None:
         "remove the fault."
     )
     if strict:
-        pytest.fail(message + "\n(strict_faults is on: unfired faults fail the test)", pytrace=False)
+        pytest.fail(
+            message + "\n(strict_faults is on: unfired faults fail the test)", pytrace=False
+        )
     warnings.warn(GlueFaultNotFiredWarning(message), stacklevel=1)
