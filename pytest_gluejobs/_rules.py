@@ -167,7 +167,7 @@ def _check_workers(worker_type: str, workers: int) -> None:
 
 
 def _set_capacity(job: dict[str, Any], dpus: float) -> None:
-    # GetJob echoes both: MaxCapacity (double) and the deprecated AllocatedCapacity (its whole part).
+    # GetJob echoes both MaxCapacity (double) and the deprecated AllocatedCapacity (whole part).
     job["MaxCapacity"] = dpus
     job["AllocatedCapacity"] = int(dpus)
 
