@@ -1,0 +1,540 @@
+"""Shape validation of Glue requests, driven by botocore's Glue service model as loaded at run time.
+
+``validate(operation, params)`` checks a decoded request body against the operation's input shape:
+unknown and missing members, JSON types, lengths, sizes, ranges, patterns and enums, at every depth.
+Violations are collected and raised as one ``InvalidInputException`` worded the way AWS's Coral
+framework words constraint violations (``2 validation errors detected: Value '…' at 'name'
+failed to satisfy constraint: …``). Nothing is hard-coded per member: a newer botocore with new
+members or enum values is followed without a release.
+
+Each shape is compiled once, by name, into a closure; structures build their member table on first
+use, so recursive shapes (``Mapping.Children``) are fine. Input nesting is capped, so no input can
+exhaust the Python stack.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable
+from typing import Final
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from . import _errors, _model
+
+#: Worker types the live service accepts beyond botocore 1.43's ``WorkerType`` enum: Terraform's
+#: 2026 acceptance tests create ``R.1X`` jobs against AWS and its validator allows all of these
+#: (research/glue-behavior.md §1.5). Newer botocore models list them; older ones must not reject
+#: them.
+EXTRA_WORKER_TYPES: Final = ("G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X")
+
+#: Deepest nesting of containers (objects, arrays) followed. Glue's job shapes nest about a dozen
+#: levels deep; the cap keeps hostile input (and recursive shapes) far from the recursion limit.
+MAX_DEPTH: Final = 64
+
+#: Longer values are cut in messages (start kept, ``...`` added) so a failing test stays readable.
+_SHOWN_CHARS: Final = 200
+
+_INT_BITS: Final = {"integer": 32, "long": 64}
+_FLOAT_MAX: Final = {"float": 3.4028234663852886e38, "double": 1.7976931348623157e308}
+#: Java's ``.`` matches anything but a line terminator; Python's only excludes ``\n``.
+_JAVA_DOT: Final = "[^\\n\\r\\u0085\\u2028\\u2029]"
+_SURROGATE_PAIR: Final = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+
+
+class _TypeMismatch(str):
+    """A constraint text saying the JSON type is wrong: the value is then shown as JSON."""
+
+    __slots__ = ()
+
+
+_NO_VIOLATIONS: Final[tuple[str, ...]] = ()
+_NULL: Final = ("Member must not be null",)
+_NOT_A_STRING: Final = (_TypeMismatch("Member must be a string"),)
+_NOT_AN_INTEGER: Final = (_TypeMismatch("Member must be an integer"),)
+_NOT_A_NUMBER: Final = (_TypeMismatch("Member must be a number"),)
+_NOT_A_BOOLEAN: Final = (_TypeMismatch("Member must be a boolean"),)
+_NOT_AN_EPOCH: Final = (
+    _TypeMismatch("Member must be a timestamp: seconds since the epoch, as a number"),
+)
+_NOT_A_TIMESTAMP_STRING: Final = (_TypeMismatch("Member must be a timestamp string"),)
+_NOT_A_BLOB: Final = (_TypeMismatch("Member must be a base64-encoded string"),)
+_NOT_AN_OBJECT: Final = _TypeMismatch("Member must be an object")
+_NOT_AN_ARRAY: Final = _TypeMismatch("Member must be an array")
+_TOO_DEEP: Final = f"Member must not be nested more than {MAX_DEPTH} levels deep"
+
+
+class _Report:
+    """The violations found so far in one request."""
+
+    __slots__ = ("errors", "operation")
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        self.errors: list[str] = []
+
+    def violation(self, value: object, path: str, text: str) -> None:
+        shown = _show(value, as_json=type(text) is _TypeMismatch)
+        where = f" at '{path}'" if path else ""
+        self.errors.append(f"Value '{shown}'{where} failed to satisfy constraint: {text}")
+
+    def null(self, path: str) -> None:
+        self.errors.append(f"Value null at '{path}' failed to satisfy constraint: {_NULL[0]}")
+
+
+#: Checks one value found at ``path``, at container ``depth``, adding violations to the report.
+_Check = Callable[[object, str, _Report, int], None]
+#: The constraint texts a scalar value violates (empty if none).
+_Violations = Callable[[object], tuple[str, ...]]
+
+_compiled: dict[str, tuple[_Check, _Violations | None]] = {}
+_requests: dict[str, _Check] = {}
+
+
+def validate(operation: str, params: object) -> None:
+    """Raise InvalidInputException if ``params`` violates the input shape of ``operation``.
+
+    ``params`` is a decoded JSON request body, so any JSON value; nothing but that GlueError
+    escapes.
+    """
+    check = _requests.get(operation)
+    if check is None:
+        check = _requests[operation] = _compile(_model.operation_model(operation).input_shape)[0]
+    report = _Report(operation)
+    if isinstance(params, dict):
+        check(params, "", report, 0)
+    else:
+        report.violation(
+            params, "", _TypeMismatch(f"The {operation} request must be a JSON object")
+        )
+    if report.errors:
+        count = len(report.errors)
+        message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(
+            report.errors
+        )
+        # Lone surrogates (legal in decoded JSON) would break UTF-8 encoding of the response.
+        raise _errors.invalid_input(message.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _lower_camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _compiled_shape(shape: Shape) -> tuple[_Check, _Violations | None]:
+    """The check (and, for scalars, the violations function) of ``shape``, compiled once."""
+    found = _compiled.get(shape.name)
+    if found is None:
+        found = _compiled[shape.name] = _compile(shape)
+    return found
+
+
+def _compile(shape: Shape) -> tuple[_Check, _Violations | None]:
+    if isinstance(shape, StructureShape):
+        return _structure(shape), None
+    if isinstance(shape, ListShape):
+        return _list(shape), None
+    if isinstance(shape, MapShape):
+        return _map(shape), None
+    violations = _scalar(shape)
+
+    def check(value: object, path: str, report: _Report, depth: int) -> None:
+        for text in violations(value):
+            report.violation(value, path, text)
+
+    return check, violations
+
+
+# --- scalars ------------------------------------------------------------------------------------
+
+
+def _scalar(shape: Shape) -> _Violations:
+    kind = shape.type_name
+    if kind == "string":
+        return _string(shape)
+    if kind in _INT_BITS:
+        return _integer(shape, _INT_BITS[kind])
+    if kind in _FLOAT_MAX:
+        return _float(shape, _FLOAT_MAX[kind])
+    if kind == "boolean":
+        return _boolean
+    if kind == "timestamp":
+        # botocore sends epoch seconds unless the shape asks for a text format (``iso8601``).
+        if shape.serialization.get("timestampFormat", "unixTimestamp") == "unixTimestamp":
+            return _epoch
+        return _timestamp_string
+    if kind == "blob":
+        return _blob
+    # A type this module does not know (a future botocore's): accept any value rather than fail.
+    return _anything
+
+
+def _boolean(value: object) -> tuple[str, ...]:
+    return _NO_VIOLATIONS if isinstance(value, bool) else _NOT_A_BOOLEAN
+
+
+def _epoch(value: object) -> tuple[str, ...]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _NOT_AN_EPOCH
+    finite = -_FLOAT_MAX["double"] <= value <= _FLOAT_MAX["double"]
+    return _NO_VIOLATIONS if finite else _NOT_AN_EPOCH
+
+
+def _timestamp_string(value: object) -> tuple[str, ...]:
+    return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_TIMESTAMP_STRING
+
+
+def _blob(value: object) -> tuple[str, ...]:
+    return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_BLOB
+
+
+def _anything(value: object) -> tuple[str, ...]:
+    return _NO_VIOLATIONS
+
+
+def _string(shape: Shape) -> _Violations:
+    metadata = shape.metadata
+    low: int = metadata.get("min", 0)
+    high: int | None = metadata.get("max")
+    enum = _enum_values(shape)
+    allowed = frozenset(enum) if enum else None
+    enum_text = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+    pattern_text = metadata.get("pattern")
+    pattern = _java_regex(pattern_text) if pattern_text is not None else None
+
+    def violations(value: object) -> tuple[str, ...]:
+        if not isinstance(value, str):
+            return _NOT_A_STRING
+        length = len(value)
+        if (
+            length >= low
+            and (high is None or length <= high)
+            and (allowed is None or value in allowed)
+            and (pattern is None or pattern.fullmatch(value) is not None)
+        ):
+            return _NO_VIOLATIONS
+        found: list[str] = []
+        if length < low:
+            found.append(f"Member must have length greater than or equal to {low}")
+        if high is not None and length > high:
+            found.append(f"Member must have length less than or equal to {high}")
+        if allowed is not None and value not in allowed:
+            found.append(enum_text)
+        if pattern is not None and pattern.fullmatch(value) is None:
+            found.append(f"Member must satisfy regular expression pattern: {pattern_text}")
+        return tuple(found)
+
+    return violations
+
+
+def _enum_values(shape: Shape) -> list[str]:
+    values: list[str] = list(shape.metadata.get("enum", ()))
+    if shape.name == "WorkerType":
+        values += [extra for extra in EXTRA_WORKER_TYPES if extra not in values]
+    return values
+
+
+def _java_regex(java: str) -> re.Pattern[str] | None:
+    """Compile a model pattern (Java syntax) so that Python matches what Java would.
+
+    - ``\\uD800\\uDC00-\\uDBFF\\uDFFF``: Java reads an escaped surrogate pair as one
+      supplementary code point, so this range is "any non-BMP code point"; Python needs
+      ``\\U00010000-\\U0010FFFF``.
+    - ``.`` outside a class excludes every Java line terminator, not only ``\\n``.
+    - ``\\w``, ``\\d``, ``\\s`` are ASCII-only in Java (``re.ASCII``).
+    A pattern Python still cannot compile is not checked (None) rather than failing every request;
+    tests/test_validation.py asserts that every pattern of the installed model compiles.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(java):
+        char = java[index]
+        if char == "\\":
+            pair = _SURROGATE_PAIR.match(java, index)
+            if pair is None:
+                out.append(java[index : index + 2])
+                index += 2
+            else:
+                out.append(_supplementary(pair))
+                index = pair.end()
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "." and not in_class:
+            char = _JAVA_DOT
+        out.append(char)
+        index += 1
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except re.error:
+        return None
+
+
+def _supplementary(pair: re.Match[str]) -> str:
+    high, low = int(pair[1], 16), int(pair[2], 16)
+    return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+
+def _integer(shape: Shape, bits: int) -> _Violations:
+    smallest, largest = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    out_of_range = (f"Member must be a {bits}-bit integer, between {smallest} and {largest}",)
+    return _number(shape, (int,), smallest, largest, _NOT_AN_INTEGER, out_of_range)
+
+
+def _float(shape: Shape, largest: float) -> _Violations:
+    return _number(
+        shape, (int, float), -largest, largest, _NOT_A_NUMBER, ("Member must be a finite number",)
+    )
+
+
+def _number(
+    shape: Shape,
+    kinds: tuple[type[int | float], ...],
+    smallest: float,
+    largest: float,
+    wrong_type: tuple[str, ...],
+    out_of_range: tuple[str, ...],
+) -> _Violations:
+    low: float | None = shape.metadata.get("min")
+    high: float | None = shape.metadata.get("max")
+    too_low = (f"Member must have value greater than or equal to {low}",)
+    too_high = (f"Member must have value less than or equal to {high}",)
+
+    def violations(value: object) -> tuple[str, ...]:
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return wrong_type
+        # Also false for NaN, which compares false with everything.
+        if not smallest <= value <= largest:
+            return out_of_range
+        if low is not None and value < low:
+            return too_low
+        if high is not None and value > high:
+            return too_high
+        return _NO_VIOLATIONS
+
+    return violations
+
+
+# --- containers ---------------------------------------------------------------------------------
+
+
+def _structure(shape: StructureShape) -> _Check:
+    # Built on first use, so that a recursive shape finds itself already in the cache.
+    members: list[tuple[str, str, _Check, bool]] | None = None
+    names: frozenset[object] = frozenset()
+
+    def check(value: object, path: str, report: _Report, depth: int) -> None:
+        nonlocal members, names
+        if not isinstance(value, dict):
+            report.violation(value, path, _NOT_AN_OBJECT)
+            return
+        if depth > MAX_DEPTH:
+            report.violation(value, path, _TOO_DEEP)
+            return
+        if members is None:
+            members, names = _structure_members(shape)
+        prefix = f"{path}." if path else ""
+        present = 0
+        for key, wire_path, member_check, required in members:
+            item = value.get(key)
+            if item is None:
+                if required:
+                    report.null(prefix + wire_path)
+                continue
+            present += 1
+            member_check(item, prefix + wire_path, report, depth + 1)
+        if present != len(value):
+            for key in value:
+                if key not in names:
+                    report.errors.append(_unknown_member(key, path, shape, report.operation))
+
+    return check
+
+
+def _structure_members(
+    shape: StructureShape,
+) -> tuple[list[tuple[str, str, _Check, bool]], frozenset[object]]:
+    required = set(shape.required_members)
+    members = [
+        (
+            member.serialization.get("name", name),
+            _lower_camel(name),
+            _compiled_shape(member)[0],
+            name in required,
+        )
+        for name, member in shape.members.items()
+    ]
+    return members, frozenset(key for key, _, _, _ in members)
+
+
+def _unknown_member(key: object, path: str, shape: StructureShape, operation: str) -> str:
+    where = f" at '{path}'" if path else ""
+    known = [member.serialization.get("name", name) for name, member in shape.members.items()]
+    close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) else []
+    hint = f"did you mean '{close[0]}'?" if close else f"{shape.name} has: {', '.join(known)}"
+    return (
+        f"Unknown member '{_show(key, as_json=False)}'{where} is not part of {operation}'s input "
+        f"({hint})"
+    )
+
+
+def _size_violations(shape: Shape) -> Callable[[int], list[str]]:
+    low: int = shape.metadata.get("min", 0)
+    high: int | None = shape.metadata.get("max")
+
+    def violations(size: int) -> list[str]:
+        found = []
+        if size < low:
+            found.append(f"Member must have length greater than or equal to {low}")
+        if high is not None and size > high:
+            found.append(f"Member must have length less than or equal to {high}")
+        return found
+
+    return violations
+
+
+def _list(shape: ListShape) -> _Check:
+    element_check, element_violations = _compiled_shape(shape.member)
+    size_violations = _size_violations(shape)
+
+    def check(value: object, path: str, report: _Report, depth: int) -> None:
+        if not isinstance(value, list):
+            report.violation(value, path, _NOT_AN_ARRAY)
+            return
+        for text in size_violations(len(value)):
+            report.violation(value, path, text)
+        if depth > MAX_DEPTH:
+            report.violation(value, path, _TOO_DEEP)
+            return
+        if element_violations is not None:
+            # Scalar elements: the path is only built for a violation.
+            for position, item in enumerate(value, 1):
+                if item is None:
+                    report.null(f"{path}.{position}.member")
+                    continue
+                for text in element_violations(item):
+                    report.violation(item, f"{path}.{position}.member", text)
+            return
+        for position, item in enumerate(value, 1):
+            if item is None:
+                report.null(f"{path}.{position}.member")
+            else:
+                element_check(item, f"{path}.{position}.member", report, depth + 1)
+
+    return check
+
+
+def _map(shape: MapShape) -> _Check:
+    key_violations = _compiled_shape(shape.key)[1] or _anything
+    value_check, value_violations = _compiled_shape(shape.value)
+    size_violations = _size_violations(shape)
+
+    def check(value: object, path: str, report: _Report, depth: int) -> None:
+        if not isinstance(value, dict):
+            report.violation(value, path, _NOT_AN_OBJECT)
+            return
+        for text in size_violations(len(value)):
+            report.violation(value, path, text)
+        if depth > MAX_DEPTH:
+            report.violation(value, path, _TOO_DEEP)
+            return
+        # Scalar keys and values are reported once for the whole map, as Coral does.
+        bad_keys: dict[str, None] = {}
+        bad_values: dict[str, None] = {}
+        for key, item in value.items():
+            bad_keys.update(dict.fromkeys(key_violations(key)))
+            if item is None:
+                bad_values.update(dict.fromkeys(_NULL))
+            elif value_violations is not None:
+                bad_values.update(dict.fromkeys(value_violations(item)))
+            else:
+                value_check(item, f"{path}.{_show(key, as_json=False)}", report, depth + 1)
+        if bad_keys:
+            texts = ", ".join(bad_keys)
+            report.violation(value, path, f"Map keys must satisfy constraint: [{texts}]")
+        if bad_values:
+            texts = ", ".join(bad_values)
+            report.violation(value, path, f"Map value must satisfy constraint: [{texts}]")
+
+    return check
+
+
+# --- showing values -----------------------------------------------------------------------------
+
+
+def _show(value: object, *, as_json: bool) -> str:
+    """``value`` as Coral shows it (strings bare, ``[a, b]``, ``{k=v}``), or as JSON; cut if long.
+
+    Only the first _SHOWN_CHARS characters are ever built, so huge or deep values cost little.
+    """
+    parts: list[str] = []
+    size = 0
+
+    def emit(text: str) -> None:
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+
+    def walk(item: object) -> None:
+        if size > _SHOWN_CHARS:
+            return
+        if item is None:
+            emit("null")
+        elif isinstance(item, bool):
+            emit("true" if item else "false")
+        elif isinstance(item, str):
+            cut = item[: _SHOWN_CHARS + 1]
+            emit(json.dumps(cut, ensure_ascii=False) if as_json else cut)
+        elif isinstance(item, int | float):
+            emit(_show_number(item))
+        elif isinstance(item, list):
+            emit("[")
+            for position, element in enumerate(item):
+                if size > _SHOWN_CHARS:
+                    break
+                if position:
+                    emit(", ")
+                walk(element)
+            emit("]")
+        elif isinstance(item, dict):
+            emit("{")
+            for position, (key, element) in enumerate(item.items()):
+                if size > _SHOWN_CHARS:
+                    break
+                if position:
+                    emit(", ")
+                walk(key)
+                emit(": " if as_json else "=")
+                walk(element)
+            emit("}")
+        else:
+            emit(_show_other(item))
+
+    walk(value)
+    text = "".join(parts)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
+
+
+def _show_number(number: int | float) -> str:
+    if isinstance(number, float):
+        if number != number:
+            return "NaN"
+        if number in (float("inf"), float("-inf")):
+            return "Infinity" if number > 0 else "-Infinity"
+        return repr(number)
+    try:
+        return str(number)
+    except ValueError:  # beyond Python's int-to-str digit limit
+        return f"<{number.bit_length()}-bit integer>"
+
+
+def _show_other(item: object) -> str:
+    """A value no JSON decoder makes (a caller passed Python objects): its repr, if it has one."""
+    try:
+        return repr(item)[: _SHOWN_CHARS + 1]
+    except Exception:
+        return f"<{type(item).__name__}>"
