@@ -144,15 +144,15 @@ class GlueJobsFake:
     ) -> dict[str, dict[str, Any]]:
         """Another partition's jobs by name (copies)."""
         with self._service.store.partition(self._partition(region, account_id)) as jobs:
-            return {name: clone(jobs.jobs[name]) for name in jobs.names}
+            return {name: clone(jobs.jobs[name].data) for name in jobs.names}
 
     def job(
         self, name: str, *, region: str | None = None, account_id: str | None = None
     ) -> dict[str, Any] | None:
         """One job as GetJob returns it (a copy), or None."""
         with self._service.store.partition(self._partition(region, account_id)) as jobs:
-            job = jobs.jobs.get(name)
-            return None if job is None else clone(job)
+            record = jobs.jobs.get(name)
+            return None if record is None else clone(record.data)
 
     def tags(
         self, name: str, *, region: str | None = None, account_id: str | None = None
@@ -275,7 +275,7 @@ class GlueJobsFake:
         """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}}."""
         with self._service.store.all_partitions() as partitions:
             state = {
-                partition: [(jobs.jobs[name], jobs.tags.get(name, {})) for name in jobs.names]
+                partition: [(jobs.jobs[name].data, jobs.tags.get(name, {})) for name in jobs.names]
                 for partition, jobs in partitions.items()
             }
             return _snapshots.snapshot_data(state, timestamps=timestamps)

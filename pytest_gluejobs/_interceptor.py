@@ -17,7 +17,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import botocore.endpoint
@@ -29,8 +28,8 @@ from ._calls import Call, CallLog
 from ._errors import GlueError, UnsupportedOperation
 from ._faults import FaultRules
 from ._model import OPERATIONS, glue_operation_names
-from ._service import GlueJobsService
-from ._store import Partition
+from ._service import GlueJobsService, Result
+from ._store import Partition, to_json
 
 _TARGET_PREFIX = "AWSGlue."
 _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/,\s]+)/")
@@ -43,17 +42,6 @@ class _Body(io.BytesIO):
 
     def stream(self, **kwargs: Any) -> Iterator[bytes]:
         yield self.getvalue()
-
-
-def _encode_value(value: object) -> float:
-    if isinstance(value, datetime):
-        # Glue sends timestamps as epoch seconds with a millisecond fraction.
-        return round(value.timestamp(), 3)
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
-
-
-def encode_body(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, default=_encode_value, separators=(",", ":")).encode()
 
 
 class Interceptor:
@@ -101,15 +89,15 @@ class Interceptor:
         params: Any,
         partition: Partition,
         *,
-        result: dict[str, Any] | None = None,
+        result: Result | None = None,
         error: GlueError | None = None,
         injected: bool = False,
     ) -> AWSResponse:
         if error is None:
-            status, body = 200, encode_body(result or {})
+            status, body = 200, result.body() if result is not None else b"{}"
         else:
             status = error.status
-            body = encode_body({"__type": error.code, "message": error.message})
+            body = to_json({"__type": error.code, "message": error.message})
         call = Call(
             operation=operation,
             params=params,
@@ -208,7 +196,7 @@ def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, 
             f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
             "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
         )
-        body = encode_body({"__type": error.code, "message": error.message})
+        body = to_json({"__type": error.code, "message": error.message})
         _last_call.call = None
         return AWSResponse(request.url, 400, {"x-amzn-RequestId": str(uuid.uuid4())}, _Body(body))
 

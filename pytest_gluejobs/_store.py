@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 import bisect
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
+
+
+def _wire_value(value: object) -> float:
+    if isinstance(value, datetime):
+        # Glue sends timestamps as epoch seconds with a millisecond fraction.
+        return round(value.timestamp(), 3)
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def to_json(data: object) -> bytes:
+    """Glue's JSON encoding of response data (timestamps as epoch seconds)."""
+    return json.dumps(data, default=_wire_value, separators=(",", ":")).encode()
+
+
+class JobRecord:
+    """A stored job as GetJob shows it. Never mutated once stored: an update stores a new record.
+
+    Because it never changes, its JSON encoding is made once and reused by every read, and reads
+    need not copy it; what is handed to Python callers is cloned from ``data``.
+    """
+
+    __slots__ = ("_wire", "data")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self._wire: bytes | None = None
+
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = to_json(self.data)
+        return self._wire
 
 
 class PartitionJobs:
@@ -18,7 +51,7 @@ class PartitionJobs:
     __slots__ = ("jobs", "names", "tags")
 
     def __init__(self) -> None:
-        self.jobs: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, JobRecord] = {}
         self.tags: dict[str, dict[str, str]] = {}
         # Sorted, so a page is a bisect and a slice (Glue lists jobs in name order).
         self.names: list[str] = []
@@ -26,7 +59,7 @@ class PartitionJobs:
     def put(self, name: str, job: dict[str, Any]) -> None:
         if name not in self.jobs:
             bisect.insort(self.names, name)
-        self.jobs[name] = job
+        self.jobs[name] = JobRecord(job)
 
     def remove(self, name: str) -> bool:
         if self.jobs.pop(name, None) is None:
