@@ -603,10 +603,13 @@ def versions() -> str:
 
 
 def code_version() -> str:
-    """The commit measured, and whether the work tree differed from it."""
+    """The commit of the pytest-gluejobs measured, and whether its work tree differed from it."""
+    import pytest_gluejobs
+
+    checkout = Path(pytest_gluejobs.__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty=+uncommitted changes"],
+            ["git", "-C", str(checkout), "describe", "--always", "--dirty=+uncommitted changes"],
             capture_output=True,
             text=True,
             check=True,
