@@ -37,7 +37,7 @@ MANAGED_BY = ("managed-by", "gluedeploy")
 RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3})
 
 # Fields Glue fills in when a definition leaves them out (GetJob shows its defaults): a spec that
-# omits one accepts whatever Glue chose. To go back to a default after setting one, set it explicitly.
+# omits one accepts whatever Glue chose (to return to a default after setting one, set it).
 _FILLED_BY_GLUE = frozenset(
     {
         "GlueVersion",
@@ -81,7 +81,7 @@ class Report:
 
 
 class DeployError(Exception):
-    """A Glue call failed; ``report`` holds what was done before it, ``job``/``operation`` what failed."""
+    """A Glue call failed: ``job`` and ``operation`` say which, ``report`` what was done before."""
 
     def __init__(self, message: str, *, job: str, operation: str, report: Report) -> None:
         super().__init__(message)
@@ -91,7 +91,7 @@ class DeployError(Exception):
 
 
 def load_spec(path: str | Path) -> Spec:
-    """Read a spec file: ``{"jobs": {name: definition}}``; each definition needs Role and Command."""
+    """Read a spec file, ``{"jobs": {name: definition}}``; definitions need Role and Command."""
     data = json.loads(Path(path).read_text())
     jobs = data.get("jobs")
     if not isinstance(jobs, dict):

@@ -82,11 +82,12 @@ def test_a_changed_job_is_replaced_by_its_spec_definition(glue_jobs: GlueJobsFak
 
 
 def test_sending_getjob_output_back_is_refused_as_by_glue(glue_jobs: GlueJobsFake, spec: Spec):
-    """Why gluedeploy never round-trips GetJob: it echoes two capacity fields Glue refuses together."""
+    """Why gluedeploy never sends GetJob's output back: it has two capacity fields Glue refuses."""
     glue = boto3.client("glue")
     deploy(spec, glue)
     job = glue.get_job(JobName="customers-export")["Job"]
-    naive_update = {k: v for k, v in job.items() if k not in ("Name", "CreatedOn", "LastModifiedOn")}
+    read_only = ("Name", "CreatedOn", "LastModifiedOn")
+    naive_update = {key: value for key, value in job.items() if key not in read_only}
 
     with pytest.raises(glue.exceptions.InvalidInputException, match="Allocated Capacity or Max"):
         glue.update_job(JobName="customers-export", JobUpdate=naive_update)
@@ -104,7 +105,9 @@ def test_jobs_removed_from_the_spec_are_deleted(glue_jobs: GlueJobsFake, spec: S
 def test_managed_jobs_are_found_across_pages(glue_jobs: GlueJobsFake):
     for number in range(150):
         glue_jobs.add_job(
-            Name=f"old-{number:03}", Role="GlueETLRole", Command=SCRIPT,
+            Name=f"old-{number:03}",
+            Role="GlueETLRole",
+            Command=SCRIPT,
             Tags={"managed-by": "gluedeploy"},
         )
 
@@ -180,9 +183,9 @@ def test_a_timeout_stops_cleanly_and_a_rerun_finishes(glue_jobs: GlueJobsFake, s
 def test_a_failed_delete_leaves_the_rest_for_the_next_run(glue_jobs: GlueJobsFake, spec: Spec):
     deploy(spec)
 
-    with glue_jobs.fail("DeleteJob", "OperationTimeout", job_name="customers-export") as fault:
-        with pytest.raises(DeployError, match="DeleteJob for job 'customers-export'"):
-            deploy({})
+    fault = glue_jobs.fail("DeleteJob", "OperationTimeout", job_name="customers-export")
+    with fault, pytest.raises(DeployError, match="DeleteJob for job 'customers-export'"):
+        deploy({})
     assert fault.fired == 1
     glue_jobs.assert_job_names("customers-export", "orders-nightly")
 
