@@ -109,7 +109,8 @@ class Interceptor:
             injected=injected,
         )
         self.calls.append(call)
-        _last_call.call = call
+        # Only an error can be retried: a later sleep after a success is not this call's back-off.
+        _last_call.call = None if error is None else call
         headers = {
             "x-amzn-RequestId": str(uuid.uuid4()),
             "Content-Type": "application/x-amz-json-1.1",
@@ -211,10 +212,13 @@ class _RetrySleep:
     def sleep(seconds: float) -> None:
         call: Call | None = getattr(_last_call, "call", None)
         interceptor = _stack[-1] if _stack else None
-        if call is None or interceptor is None or interceptor.real_retry_sleep:
+        if call is None or interceptor is None:
             time.sleep(seconds)
             return
         call.retry_delay = seconds
+        _last_call.call = None  # one back-off per attempt; a further sleep is someone else's
+        if interceptor.real_retry_sleep:
+            time.sleep(seconds)
 
 
 def activate(interceptor: Interceptor) -> None:
