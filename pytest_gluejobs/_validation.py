@@ -89,6 +89,9 @@ _Check = Callable[[object, str, _Report, int], None]
 #: The constraint texts a scalar value violates (empty if none).
 _Violations = Callable[[object], tuple[str, ...]]
 
+#: A structure's members (JSON key, path segment, check, required) and the set of their keys.
+_MemberTable = tuple[list[tuple[str, str, _Check, bool]], frozenset[object]]
+
 _compiled: dict[str, tuple[_Check, _Violations | None]] = {}
 _requests: dict[str, _Check] = {}
 
@@ -323,20 +326,22 @@ def _number(
 
 
 def _structure(shape: StructureShape) -> _Check:
-    # Built on first use, so that a recursive shape finds itself already in the cache.
-    members: list[tuple[str, str, _Check, bool]] | None = None
-    names: frozenset[object] = frozenset()
+    # Built on first use, so that a recursive shape finds itself already in the cache; one
+    # assignment, so a thread never sees half of it.
+    table: _MemberTable | None = None
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
-        nonlocal members, names
+        nonlocal table
         if not isinstance(value, dict):
             report.violation(value, path, _NOT_AN_OBJECT)
             return
+        # Every recursion in a model passes through a structure, so this bounds the stack.
         if depth > MAX_DEPTH:
             report.violation(value, path, _TOO_DEEP)
             return
-        if members is None:
-            members, names = _structure_members(shape)
+        if table is None:
+            table = _structure_members(shape)
+        members, names = table
         prefix = f"{path}." if path else ""
         present = 0
         for key, wire_path, member_check, required in members:
@@ -355,9 +360,7 @@ def _structure(shape: StructureShape) -> _Check:
     return check
 
 
-def _structure_members(
-    shape: StructureShape,
-) -> tuple[list[tuple[str, str, _Check, bool]], frozenset[object]]:
+def _structure_members(shape: StructureShape) -> _MemberTable:
     required = set(shape.required_members)
     members = [
         (
@@ -407,9 +410,6 @@ def _list(shape: ListShape) -> _Check:
             return
         for text in size_violations(len(value)):
             report.violation(value, path, text)
-        if depth > MAX_DEPTH:
-            report.violation(value, path, _TOO_DEEP)
-            return
         if element_violations is not None:
             # Scalar elements: the path is only built for a violation.
             for position, item in enumerate(value, 1):
@@ -439,20 +439,21 @@ def _map(shape: MapShape) -> _Check:
             return
         for text in size_violations(len(value)):
             report.violation(value, path, text)
-        if depth > MAX_DEPTH:
-            report.violation(value, path, _TOO_DEEP)
-            return
         # Scalar keys and values are reported once for the whole map, as Coral does.
         bad_keys: dict[str, None] = {}
         bad_values: dict[str, None] = {}
         for key, item in value.items():
-            bad_keys.update(dict.fromkeys(key_violations(key)))
+            found = key_violations(key)
+            if found:
+                bad_keys.update(dict.fromkeys(found))
             if item is None:
                 bad_values.update(dict.fromkeys(_NULL))
-            elif value_violations is not None:
-                bad_values.update(dict.fromkeys(value_violations(item)))
-            else:
+            elif value_violations is None:
                 value_check(item, f"{path}.{_show(key, as_json=False)}", report, depth + 1)
+            else:
+                found = value_violations(item)
+                if found:
+                    bad_values.update(dict.fromkeys(found))
         if bad_keys:
             texts = ", ".join(bad_keys)
             report.violation(value, path, f"Map keys must satisfy constraint: [{texts}]")
