@@ -44,9 +44,12 @@ def decode_token(
 ) -> str:
     """The name the next page starts after; InvalidInputException for a token not issued here."""
     try:
-        raw, _, checksum = base64.urlsafe_b64decode(token.encode()).rpartition(b"|")
+        data = base64.urlsafe_b64decode(token.encode())
+        # Decoding ignores junk after the padding; only the exact text we issued is ours.
+        canonical = base64.urlsafe_b64encode(data).decode() == token
+        raw, _, checksum = data.rpartition(b"|")
         scope, after = json.loads(raw)
-        valid = checksum.decode() == _checksum(raw) and isinstance(after, str)
+        valid = canonical and checksum.decode() == _checksum(raw) and isinstance(after, str)
     except (ValueError, binascii.Error, UnicodeError, TypeError):
         valid = False
     if not valid:
