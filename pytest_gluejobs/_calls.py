@@ -12,7 +12,8 @@ class Call:
 
     ``response`` is the decoded body of a successful answer (``None`` on error), decoded on first
     access so that recording stays cheap. ``retry_delay`` is the back-off botocore computed after
-    this attempt before retrying it (not slept while the fake is active), or ``None``.
+    this attempt before retrying it (not slept while the fake is active, unless
+    ``real_retry_sleep`` was asked for), or ``None``.
     """
 
     __slots__ = (
