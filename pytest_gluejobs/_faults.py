@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 from types import TracebackType
-from typing import Any
 
 from ._errors import GlueError
 from ._model import OPERATIONS, declared_errors
 
-#: Not declared on the job operations, but Glue answers it and botocore retries it (research §6, §8).
+#: Not declared on the job operations, but Glue answers it and botocore retries it
+#: (research §6, §8).
 THROTTLING = "ThrottlingException"
 
 _DEFAULT_MESSAGES = {
@@ -25,12 +26,27 @@ _DEFAULT_MESSAGES = {
     "IdempotentParameterMismatchException": "Idempotent parameter mismatch.",
 }
 
+
+
+def _default_message(error: str) -> str:
+    known = _DEFAULT_MESSAGES.get(error)
+    if known is not None:
+        return known
+    # An error only a newer botocore's model declares:
+    # "ResourceNotReadyException" -> "Resource not ready."
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", error.removesuffix("Exception"))
+    return f"{words.capitalize()}."
+
+
 # Operations whose requests name no job, so a job_name restriction could never match them.
 _LISTINGS = ("GetJobs", "ListJobs")
 
 
 def valid_errors(operation: str) -> tuple[str, ...]:
-    """Error codes a fault may inject for ``operation`` (``"*"``: those every operation declares)."""
+    """Error codes a fault may inject for ``operation``.
+
+    For ``"*"``: the errors every operation declares, so the fault is valid wherever it fires.
+    """
     if operation == "*":
         common = [e for e in declared_errors(OPERATIONS[0])
                   if all(e in declared_errors(op) for op in OPERATIONS)]
@@ -93,6 +109,11 @@ class Fault:
             raise ValueError(f"after must be 0 or more; got {after}.")
         if probability is not None and not 0.0 <= probability <= 1.0:
             raise ValueError(f"probability must be between 0 and 1; got {probability}.")
+        if seed is not None and probability is None:
+            raise ValueError(
+                f"seed={seed!r} only seeds the draws of probability=, which is not set, so it "
+                "would change nothing. Give probability= too, or drop seed."
+            )
         if job_name is not None and operation in _LISTINGS:
             raise ValueError(
                 f"job_name cannot restrict {operation}: its requests name no job, so the "
@@ -104,7 +125,7 @@ class Fault:
         self.after = after
         self.probability = probability
         self.seed = seed
-        self.message = message if message is not None else _DEFAULT_MESSAGES[self.error]
+        self.message = message if message is not None else _default_message(self.error)
         self.job_name = job_name
         self.fired = 0
         self._seen = 0
@@ -142,24 +163,31 @@ class Fault:
         return f"Fault({shown}, fired={self.fired})"
 
     def _decide(self, operation: str, job_names: tuple[str, ...]) -> bool:
-        """Whether this call fails; counts it when it matches. Called under the rules' lock."""
+        """Whether this fault would fail the call; counts it when it matches.
+
+        Every matching call is counted and takes the next number from the fault's generator,
+        even a call that an earlier fault answers, so that ``after=`` and ``seed=`` mean the same
+        calls whatever else is set up. ``fired`` is counted by the rules, for the fault that
+        answers. Called under the rules' lock.
+        """
         if self.operation not in ("*", operation):
             return False
         if self.job_name is not None and self.job_name not in job_names:
             return False
         self._seen += 1
+        drawn = self._random.random() if self.probability is not None else 0.0
         if self._seen <= self.after:
             return False
         if self.times is not None and self.fired >= self.times:
             return False
-        if self.probability is not None and self._random.random() >= self.probability:
-            return False
-        self.fired += 1
-        return True
+        return self.probability is None or drawn < self.probability
 
 
 class FaultRules:
-    """The active faults, consulted in the order they were added; the first that fires answers."""
+    """The active faults, consulted in the order they were added.
+
+    The first that fails a call answers it.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -198,7 +226,12 @@ class FaultRules:
             return None
         job_names = request_job_names(operation, params)
         with self._lock:
+            answering: Fault | None = None
             for fault in self._faults:
-                if fault._decide(operation, job_names):
-                    return GlueError(fault.error, fault.message, fault.status)
-        return None
+                # Every fault sees the call (see Fault._decide); the first that fails it answers.
+                if fault._decide(operation, job_names) and answering is None:
+                    answering = fault
+            if answering is None:
+                return None
+            answering.fired += 1
+            return GlueError(answering.error, answering.message, answering.status)
