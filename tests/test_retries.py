@@ -1,0 +1,282 @@
+"""Injected faults through botocore's real retry logic, in both retry modes, without sleeping.
+
+Expected attempt counts and back-off bounds come from botocore itself as researched (research §8:
+legacy retries HTTP 500 and 400 ThrottlingException, 5 attempts, delay ``rand() * 2**(n-1)``;
+standard retries status 500/502/503/504 and the throttling codes, 3 attempts) and from botocore's
+documented standard back-off ``rand() * min(base * 2**(n-1), 20)`` with base 1 s for throttling
+errors and 50 ms otherwise. Glue answers InternalServiceException with HTTP 500, the other
+declared errors and ThrottlingException with 400 (research §6).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+import botocore
+import botocore.endpoint
+import pytest
+from botocore.config import Config
+from conftest import glue_error, job_params
+
+from pytest_gluejobs import mock_glue_jobs
+
+#: HTTP attempts botocore makes before giving up on a retryable error (research §8).
+ATTEMPTS = {"legacy": 5, "standard": 3}
+MODES = sorted(ATTEMPTS)
+
+
+class SleepSpy:
+    """Stands in for the real ``time.sleep``: records what it was asked to sleep, sleeps nothing."""
+
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepSpy:
+    spy = SleepSpy()
+    # The real function, not botocore's reference to it: whatever sleeps for real ends up here.
+    monkeypatch.setattr(time, "sleep", spy)
+    return spy
+
+
+def client_in(mode: str) -> Any:
+    """A plain boto3 Glue client in retry ``mode``, as user code would build it."""
+    return boto3.client("glue", config=Config(retries={"mode": mode}))
+
+
+def delay_bound(mode: str, attempt: int, *, throttling: bool) -> float:
+    """The largest back-off botocore may compute after failed attempt ``attempt`` (1-based)."""
+    if mode == "legacy":
+        return float(2 ** (attempt - 1))
+    base = 1.0 if throttling else 0.05
+    return min(base * 2 ** (attempt - 1), 20.0)
+
+
+def assert_backoff_recorded(calls: list[Any], mode: str, *, throttling: bool) -> None:
+    """Every attempt but the last carries botocore's computed delay, within its formula's bound."""
+    for attempt, call in enumerate(calls[:-1], start=1):
+        assert call.retry_delay is not None, f"attempt {attempt} recorded no back-off: {call!r}"
+        assert 0 <= call.retry_delay <= delay_bound(mode, attempt, throttling=throttling)
+    assert calls[-1].retry_delay is None
+
+
+@pytest.fixture
+def seeded(glue_jobs: Any) -> Any:
+    glue_jobs.add_job(**job_params("nightly"))
+    return glue_jobs
+
+
+# -- InternalServiceException: HTTP 500, retried ---------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_one_internal_error_is_retried_and_the_call_succeeds(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob", "InternalServiceException", times=1)
+
+    response = client.get_job(JobName="nightly")
+
+    assert response["Job"]["Name"] == "nightly"
+    assert response["ResponseMetadata"]["RetryAttempts"] == 1
+    assert [c.status for c in seeded.calls] == [500, 200]
+    assert [c.injected for c in seeded.calls] == [True, False]
+    assert_backoff_recorded(seeded.calls, mode, throttling=False)
+    assert sleeps.slept == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_persistent_internal_error_exhausts_the_attempts_without_sleeping(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob")  # InternalServiceException is the default error
+
+    with glue_error(client, "InternalServiceException", status=500) as caught:
+        client.get_job(JobName="nightly")
+
+    metadata = caught.value.response["ResponseMetadata"]
+    assert metadata["MaxAttemptsReached"] is True
+    assert metadata["RetryAttempts"] == ATTEMPTS[mode] - 1
+    assert [c.status for c in seeded.calls] == [500] * ATTEMPTS[mode]
+    assert {c.error for c in seeded.calls} == {"InternalServiceException"}
+    assert_backoff_recorded(seeded.calls, mode, throttling=False)
+    assert sleeps.slept == []
+
+
+def test_the_retry_mode_botocore_picks_by_default(
+    glue_jobs: Any, sleeps: SleepSpy, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # No retry mode from the environment or a config file: botocore's own default applies.
+    for name in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
+    client = boto3.session.Session().client("glue")
+    mode = client.meta.config.retries["mode"]
+    # botocore 1.43.11 defaulted to legacy (research §8); 1.44 switched to standard.
+    expected = "standard" if botocore_version() >= (1, 44) else "legacy"
+    assert mode == expected
+    glue_jobs.fail("GetJobs")
+
+    with glue_error(client, "InternalServiceException", status=500):
+        client.get_jobs()
+
+    assert len(glue_jobs.calls) == ATTEMPTS[mode]
+    assert sleeps.slept == []
+
+
+def botocore_version() -> tuple[int, int]:
+    major, minor = botocore.__version__.split(".")[:2]
+    return int(major), int(minor)
+
+
+@pytest.mark.glue_jobs(real_retry_sleep=True)
+@pytest.mark.parametrize("mode", MODES)
+def test_real_retry_sleep_sleeps_the_computed_back_off(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob")
+
+    with glue_error(client, "InternalServiceException", status=500):
+        client.get_job(JobName="nightly")
+
+    delays = [c.retry_delay for c in seeded.calls[:-1]]
+    assert len(delays) == ATTEMPTS[mode] - 1
+    assert sleeps.slept == delays
+
+
+def test_real_retry_sleep_outside_pytest(sleeps: SleepSpy) -> None:
+    with mock_glue_jobs(real_retry_sleep=True) as fake:
+        fake.fail("GetJobs", times=1)
+        client_in("standard").get_jobs()
+        assert [c.status for c in fake.calls] == [500, 200]
+        assert sleeps.slept == [fake.calls[0].retry_delay]
+
+
+def test_the_sleep_shim_is_gone_with_the_fake() -> None:
+    with mock_glue_jobs():
+        assert botocore.endpoint.time is not time
+    assert botocore.endpoint.time is time
+
+
+def test_a_sleep_that_is_no_glue_back_off_is_real(glue_jobs: Any, sleeps: SleepSpy) -> None:
+    # botocore.endpoint sleeps between attempts of every service; only the back-off after an
+    # attempt the fake failed is skipped, and only once.
+    client = client_in("standard")
+    client.get_jobs()
+    botocore.endpoint.time.sleep(0.25)  # after a success: no Glue retry is pending
+    glue_jobs.fail("GetJobs", times=1)
+    client.get_jobs()
+    botocore.endpoint.time.sleep(0.5)  # the failed attempt's back-off was already taken
+
+    assert sleeps.slept == [0.25, 0.5]
+    assert [c.retry_delay is None for c in glue_jobs.calls] == [True, False, True]
+
+
+# -- the other errors: OperationTimeoutException is not retried, ThrottlingException is ----------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_operation_timeout_surfaces_on_the_first_attempt(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob", "OperationTimeoutException")
+
+    with glue_error(client, "OperationTimeoutException", status=400) as caught:
+        client.get_job(JobName="nightly")
+
+    assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert [c.status for c in seeded.calls] == [400]
+    assert seeded.calls[0].retry_delay is None
+    assert sleeps.slept == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_throttling_is_retried_by_botocores_throttling_rules(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob", "ThrottlingException")
+
+    with glue_error(client, "ThrottlingException", status=400):
+        client.get_job(JobName="nightly")
+
+    assert [c.status for c in seeded.calls] == [400] * ATTEMPTS[mode]
+    assert_backoff_recorded(seeded.calls, mode, throttling=True)
+    assert sleeps.slept == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_one_throttle_is_retried_and_the_call_succeeds(
+    seeded: Any, sleeps: SleepSpy, mode: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail("GetJob", "Throttling", times=1)
+
+    assert client.get_job(JobName="nightly")["Job"]["Name"] == "nightly"
+    outcomes = [(c.status, c.error) for c in seeded.calls]
+    assert outcomes == [(400, "ThrottlingException"), (200, None)]
+    assert sleeps.slept == []
+
+
+# The whole table of docs/faults.md: every error every operation may inject, in both modes.
+REQUESTS: dict[str, dict[str, Any]] = {
+    "CreateJob": job_params("other"),
+    "UpdateJob": {"JobName": "nightly", "JobUpdate": {"Role": "R", "Command": {"Name": "glueetl"}}},
+    "GetJob": {"JobName": "nightly"},
+    "GetJobs": {},
+    "DeleteJob": {"JobName": "nightly"},
+    "ListJobs": {},
+    "BatchGetJobs": {"JobNames": ["nightly"]},
+}
+# Glue's declared errors per operation (research, "Errors each operation declares"); each is also
+# tried with throttling below.
+DECLARED = {
+    "CreateJob": ["InvalidInput", "IdempotentParameterMismatch", "AlreadyExists", "InternalService",
+                  "OperationTimeout", "ResourceNumberLimitExceeded", "ConcurrentModification"],
+    "UpdateJob": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout",
+                  "ConcurrentModification"],
+    "GetJob": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout"],
+    "GetJobs": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout"],
+    "DeleteJob": ["InvalidInput", "InternalService", "OperationTimeout"],
+    "ListJobs": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout"],
+    "BatchGetJobs": ["InternalService", "OperationTimeout", "InvalidInput"],
+}
+CASES = [
+    (operation, f"{error}Exception")
+    for operation, errors in DECLARED.items()
+    for error in [*errors, "Throttling"]
+]
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("operation", "error"), CASES)
+def test_which_errors_botocore_retries(
+    seeded: Any, sleeps: SleepSpy, mode: str, operation: str, error: str
+) -> None:
+    client = client_in(mode)
+    seeded.fail(operation, error)
+    retried = error in ("InternalServiceException", "ThrottlingException")
+    status = 500 if error == "InternalServiceException" else 400
+
+    with glue_error(client, error, status=status):
+        getattr(client, _snake(operation))(**REQUESTS[operation])
+
+    assert len(seeded.calls) == (ATTEMPTS[mode] if retried else 1)
+    assert {(c.operation, c.status, c.error, c.injected) for c in seeded.calls} == {
+        (operation, status, error, True)
+    }
+    assert sleeps.slept == []
