@@ -1,36 +1,305 @@
-"""Assertion helpers on stored jobs and recorded calls (being written: see issue 4)."""
+"""Assertion helpers on stored jobs and recorded calls, with messages a person can act on.
+
+Each helper raises ``AssertionError`` carrying the whole explanation (what was expected, what was
+found, field by field, and the nearest candidates), so the message is as good without pytest's
+assertion rewriting (unittest, plain scripts) as with it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+import json
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._model import OPERATIONS, glue_operation_names, service_model
 from ._store import Partition
 
 if TYPE_CHECKING:
     from ._calls import Call
     from ._fake import GlueJobsFake
 
+#: How many candidates (names, calls) a message lists before summarising the rest.
+_LISTED = 10
+
+
+class _Absent:
+    """A member that is not there (distinct from a member whose value is None)."""
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT: Any = _Absent()
+
+
+class Difference:
+    """One place where two JSON-like values differ: a dotted path, the two values, and a hint."""
+
+    __slots__ = ("actual", "expected", "hint", "path")
+
+    def __init__(self, path: str, expected: Any, actual: Any, hint: str = "") -> None:
+        self.path = path
+        self.expected = expected
+        self.actual = actual
+        self.hint = hint
+
+    def describe(self, indent: str = "  ") -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return (
+            f"{indent}{self.path or '(whole value)'}:\n"
+            f"{indent}  expected: {self.expected!r}\n"
+            f"{indent}  actual:   {self.actual!r}{hint}"
+        )
+
+
+def differences(
+    expected: Any, actual: Any, *, subset: bool, path: str = "", known: Iterable[str] = ()
+) -> list[Difference]:
+    """Where ``actual`` fails to match ``expected``, in path order.
+
+    Dicts are compared member by member; with ``subset`` only the members ``expected`` names count,
+    otherwise members on either side do. Anything else (lists included) must be equal as a whole.
+    ``known`` are further member names to suggest, at this level only, when a member is absent.
+    """
+    if not (isinstance(expected, dict) and isinstance(actual, dict)):
+        return [] if expected == actual else [Difference(path, expected, actual)]
+    keys = list(expected) if subset else sorted(set(expected) | set(actual))
+    found: list[Difference] = []
+    for key in keys:
+        where = f"{path}.{key}" if path else str(key)
+        want = expected.get(key, ABSENT)
+        have = actual.get(key, ABSENT)
+        if have is ABSENT and want is not ABSENT:
+            found.append(Difference(where, want, ABSENT, _absent_hint(key, actual, known)))
+        elif want is ABSENT:
+            found.append(Difference(where, ABSENT, have))
+        else:
+            found.extend(differences(want, have, subset=subset, path=where))
+    return found
+
+
+def _absent_hint(key: str, actual: dict[str, Any], known: Iterable[str]) -> str:
+    candidates = sorted(set(actual) | set(known))
+    close = difflib.get_close_matches(str(key), candidates, n=1, cutoff=0.6)
+    if close and close[0] in actual:
+        return f"did you mean {close[0]!r}?"
+    if close:
+        return f"did you mean {close[0]!r}? It is not set on this job"
+    present = ", ".join(sorted(actual)) or "nothing"
+    return f"present here: {present}"
+
+
+def closest_first(name: str, names: Iterable[str]) -> list[str]:
+    """``names`` ordered by similarity to ``name``, most similar first (ties in name order)."""
+    ordered = sorted(names)
+    return sorted(ordered, key=lambda other: -difflib.SequenceMatcher(None, name, other).ratio())
+
+
+def _listing(items: Sequence[str], *, separator: str = ", ") -> str:
+    shown = separator.join(items[:_LISTED])
+    more = len(items) - _LISTED
+    return shown + (f"{separator}... and {more} more" if more > 0 else "")
+
+
+def _where(partition: Partition) -> str:
+    return f"{partition[0]}/{partition[1]}"
+
+
+def _names_in(fake: GlueJobsFake, partition: Partition) -> list[str]:
+    return list(fake.jobs_in(region=partition[1], account_id=partition[0]))
+
+
+def _show_job(job: dict[str, Any]) -> str:
+    return json.dumps(job, indent=2, sort_keys=True, default=str)
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
 
 def assert_job(
     fake: GlueJobsFake, name: str, partition: Partition, expected: dict[str, Any]
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    """The job exists and matches ``expected`` (nested dicts as subsets); returns it.
+
+    ``Tags`` in ``expected`` is matched against the job's tags, as a subset.
+    """
+    __tracebackhide__ = True
+    job = fake.job(name, region=partition[1], account_id=partition[0])
+    if job is None:
+        raise AssertionError(_missing_job_message(fake, name, partition))
+    actual = dict(job)
+    if "Tags" in expected:
+        actual["Tags"] = fake.tags(name, region=partition[1], account_id=partition[0])
+    known = [*service_model().shape_for("Job").members, "Tags"]
+    found = differences(expected, actual, subset=True, known=known)
+    if found:
+        listed = "\n".join(difference.describe() for difference in found)
+        raise AssertionError(
+            f"Glue job {name!r} in {_where(partition)} does not match: "
+            f"{len(found)} field(s) differ.\n{listed}\n"
+            f"The job as GetJob returns it:\n{_show_job(job)}"
+        )
+    return job
+
+
+def _missing_job_message(fake: GlueJobsFake, name: str, partition: Partition) -> str:
+    lines = [f"No Glue job named {name!r} in {_where(partition)}."]
+    names = _names_in(fake, partition)
+    if names:
+        shown = _listing([repr(other) for other in closest_first(name, names)])
+        lines.append(f"Jobs there ({len(names)}), closest name first: {shown}")
+    else:
+        lines.append("That partition has no jobs.")
+    elsewhere = [
+        key for key, jobs in fake.snapshot().items() if name in jobs and key != _where(partition)
+    ]
+    if elsewhere:
+        lines.append(
+            f"A job named {name!r} exists in {', '.join(elsewhere)}: pass region= and "
+            "account_id= to look there, or check where the code under test creates its client."
+        )
+    if not fake.calls:
+        lines.append(
+            "No Glue call has reached the fake: is the code under test run while the fake is "
+            "active, with a botocore-based client?"
+        )
+    return "\n".join(lines)
 
 
 def assert_no_job(fake: GlueJobsFake, name: str, partition: Partition) -> None:
-    raise NotImplementedError
+    """The job does not exist."""
+    __tracebackhide__ = True
+    job = fake.job(name, region=partition[1], account_id=partition[0])
+    if job is not None:
+        raise AssertionError(
+            f"Glue job {name!r} exists in {_where(partition)}, but it should not.\n"
+            f"The job as GetJob returns it:\n{_show_job(job)}"
+        )
 
 
 def assert_job_names(fake: GlueJobsFake, names: Sequence[str], partition: Partition) -> None:
-    raise NotImplementedError
+    """The partition holds exactly ``names`` (in any order)."""
+    __tracebackhide__ = True
+    actual = _names_in(fake, partition)
+    wanted = sorted(set(names))
+    missing = [name for name in wanted if name not in actual]
+    unexpected = [name for name in actual if name not in wanted]
+    if not missing and not unexpected:
+        return
+    lines = [f"The jobs in {_where(partition)} are not the expected ones."]
+    for name in missing:
+        close = closest_first(name, unexpected)
+        nearest = f" (closest unexpected name: {close[0]!r})" if close else ""
+        lines.append(f"  missing:    {name!r}{nearest}")
+    for name in unexpected:
+        lines.append(f"  unexpected: {name!r}")
+    lines.append(f"  expected: {wanted!r}")
+    lines.append(f"  actual:   {actual!r}")
+    raise AssertionError("\n".join(lines))
+
+
+# -- calls --------------------------------------------------------------------------------------
+
+
+def _check_operation(operation: str) -> None:
+    if operation in OPERATIONS:
+        return
+    choices = ", ".join(OPERATIONS)
+    if operation in glue_operation_names():
+        raise ValueError(
+            f"{operation} is a Glue operation the fake does not implement, so it is never "
+            f"recorded; the fake records: {choices}."
+        )
+    folded = {candidate.lower(): candidate for candidate in OPERATIONS}
+    close = difflib.get_close_matches(operation.replace("_", "").lower(), folded, n=1)
+    suggestion = f" Did you mean {folded[close[0]]!r}?" if close else ""
+    raise ValueError(
+        f"{operation!r} is not one of the Glue operations the fake records: {choices}.{suggestion}"
+    )
+
+
+def _describe_call(index: int, call: Call) -> str:
+    outcome = f"{call.status} {call.error or 'OK'}" + (", injected" if call.injected else "")
+    return f"#{index} {call.operation} -> {outcome} in {call.account_id}/{call.region}"
+
+
+def _closeness(found: list[Difference]) -> float:
+    # Among calls with as many differences, those whose differing values look alike come first.
+    if not found:
+        return 0.0
+    ratios = [
+        difflib.SequenceMatcher(None, repr(d.expected), repr(d.actual)).ratio() for d in found
+    ]
+    return -sum(ratios) / len(ratios)
 
 
 def assert_called(
     calls: list[Call], operation: str, times: int | None, params: dict[str, Any]
 ) -> list[Call]:
-    raise NotImplementedError
+    """``operation`` was called (exactly ``times`` times if given) with params matching as subsets.
+
+    Every HTTP attempt counts, failed and retried ones included. Returns the matching calls.
+    """
+    __tracebackhide__ = True
+    _check_operation(operation)
+    if times is not None and times < 0:
+        raise ValueError(f"times must be 0 or more; got {times}.")
+    numbered = [(index, call) for index, call in enumerate(calls, 1) if call.operation == operation]
+    compared = [
+        (index, call, differences(params, call.params, subset=True)) for index, call in numbered
+    ]
+    matching = [(index, call) for index, call, found in compared if not found]
+    if (times is None and matching) or len(matching) == times:
+        return [call for _, call in matching]
+
+    wanted = "at least once" if times is None else f"exactly {times} time(s)"
+    shown_params = f" with params matching {params!r}" if params else ""
+    lines = [
+        f"Expected {operation} to be called {wanted}{shown_params}; "
+        f"{len(matching)} of the {len(numbered)} {operation} call(s) match."
+    ]
+    if matching and times is not None:
+        lines.append("Matching calls:")
+        lines.extend(f"  {_describe_call(index, call)}" for index, call in matching[:_LISTED])
+    if not numbered:
+        lines.append(_other_calls(calls))
+    elif len(matching) < len(numbered):
+        lines.append(f"{operation} calls that do not match, closest first:")
+        ordered = sorted(
+            (entry for entry in compared if entry[2]),
+            key=lambda entry: (len(entry[2]), _closeness(entry[2]), entry[0]),
+        )
+        for index, call, found in ordered[:_LISTED]:
+            lines.append(f"  {_describe_call(index, call)}")
+            lines.extend(difference.describe("    ") for difference in found)
+        if len(ordered) > _LISTED:
+            lines.append(f"  ... and {len(ordered) - _LISTED} more")
+    raise AssertionError("\n".join(lines))
+
+
+def _other_calls(calls: list[Call]) -> str:
+    if not calls:
+        return (
+            "No Glue call reached the fake at all: is the code under test run while the fake is "
+            "active, with a botocore-based client?"
+        )
+    counts: dict[str, int] = {}
+    for call in calls:
+        counts[call.operation] = counts.get(call.operation, 0) + 1
+    made = ", ".join(f"{operation} x{count}" for operation, count in counts.items())
+    return f"Calls that reached the fake: {made}."
 
 
 def assert_not_called(calls: list[Call], operation: str) -> None:
-    raise NotImplementedError
+    """``operation`` was never called."""
+    __tracebackhide__ = True
+    _check_operation(operation)
+    made = [(index, call) for index, call in enumerate(calls, 1) if call.operation == operation]
+    if made:
+        lines = [f"Expected no {operation} call, but {len(made)} reached the fake:"]
+        for index, call in made[:_LISTED]:
+            lines.append(f"  {_describe_call(index, call)}, params={call.params!r}")
+        if len(made) > _LISTED:
+            lines.append(f"  ... and {len(made) - _LISTED} more")
+        raise AssertionError("\n".join(lines))
