@@ -75,6 +75,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _GLUE_JOBS_MARKER)
     config.addinivalue_line("markers", _GLUE_FAULT_MARKER)
+    _snapshot_plugin.configure(config)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
