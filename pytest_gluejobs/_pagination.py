@@ -50,7 +50,8 @@ def decode_token(
         raw, _, checksum = data.rpartition(b"|")
         scope, after = json.loads(raw)
         valid = canonical and checksum.decode() == _checksum(raw) and isinstance(after, str)
-    except (ValueError, binascii.Error, UnicodeError, TypeError):
+    # RecursionError: a forged token can nest arrays deeper than json.loads will follow.
+    except (ValueError, binascii.Error, UnicodeError, TypeError, RecursionError):
         valid = False
     if not valid:
         raise invalid_input(
