@@ -81,6 +81,8 @@ def differences(
 
 def _absent_hint(key: str, actual: dict[str, Any], known: Iterable[str]) -> str:
     candidates = sorted(set(actual) | set(known))
+    if key in candidates:
+        return "not set on this job"
     close = difflib.get_close_matches(str(key), candidates, n=1, cutoff=0.6)
     if close and close[0] in actual:
         return f"did you mean {close[0]!r}?"
