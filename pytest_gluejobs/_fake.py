@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -172,6 +173,11 @@ class GlueJobsFake:
     ) -> dict[str, Any]:
         """Seed a job with CreateJob's exact validation and defaults; returns it as GetJob would."""
         partition = self._partition(region, account_id)
+        try:
+            # As a client would send them: tuples become lists, non-JSON values are refused.
+            params = json.loads(json.dumps(params))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"add_job: the parameters are not JSON data: {error}") from None
         try:
             self._service.handle("CreateJob", params, partition)
         except GlueError as error:
