@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from . import _interceptor, _snapshot_plugin
+from . import _interceptor, _snapshot_plugin, _summary
 from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
 
 _GLUE_JOBS_MARKER = (
@@ -76,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _GLUE_JOBS_MARKER)
     config.addinivalue_line("markers", _GLUE_FAULT_MARKER)
     _snapshot_plugin.configure(config)
+    _summary.configure(config)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -136,6 +137,7 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
         for marker in reversed(list(request.node.iter_markers("glue_fault"))):
             fake.fail(*marker.args, **marker.kwargs)
         yield fake
+        _summary.record(request.config, fake)
         _report_unfired_faults(fake, strict=options.strict_faults)
 
 

@@ -255,3 +255,86 @@ def test_syrupy_compares_the_fakes_snapshot(pytester: pytest.Pytester):
     changed = pytester.runpytest()
     changed.assert_outcomes(failed=1)
     changed.stdout.fnmatch_lines(["*61*"])
+
+
+# -- the end-of-run summary line ------------------------------------------------------------------
+
+SUMMARY_TESTS = """
+import boto3
+import pytest
+
+@pytest.mark.glue_fault("GetJob", "InternalServiceException", times=1)
+def test_retried(glue_jobs):
+    glue_jobs.add_job(Name="a", Role="R", Command={"Name": "glueetl", "ScriptLocation": "s3://b/a"})
+    boto3.client("glue").get_job(JobName="a")  # 500, then 200 on botocore's retry
+
+def test_two_calls(glue_jobs):
+    glue = boto3.client("glue")
+    glue.list_jobs()
+    glue.get_jobs()
+
+def test_without_the_fake():
+    pass
+"""
+SUMMARY = "glue_jobs: 2 test(s) used the fake, 4 call(s) answered, 1 failed by injected faults, "
+
+
+def test_summary_line_with_verbose(pytester: pytest.Pytester):
+    pytester.makepyfile(test_summary=SUMMARY_TESTS)
+
+    result = pytester.runpytest("-v")
+
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines([SUMMARY + "0 snapshot file(s) written"])
+
+
+def test_no_summary_line_without_verbose_when_all_is_well(pytester: pytest.Pytester):
+    pytester.makepyfile(test_summary=SUMMARY_TESTS)
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=3)
+    result.stdout.no_fnmatch_line("*glue_jobs: *")
+
+
+def test_summary_line_without_verbose_when_a_fault_never_fired(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        SUMMARY_TESTS
+        + """
+@pytest.mark.glue_fault("DeleteJob")
+def test_never_deletes(glue_jobs):
+    boto3.client("glue").list_jobs()
+"""
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=4, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "glue_jobs: 3 test(s) used the fake, 5 call(s) answered, 1 failed by injected faults, "
+            "0 snapshot file(s) written; 1 fault(s) never fired (see the warnings above)"
+        ]
+    )
+
+
+def test_summary_line_counts_snapshots_written_and_the_work_of_xdist_workers(
+    pytester: pytest.Pytester,
+):
+    pytester.makepyfile(
+        test_summary=SUMMARY_TESTS
+        + """
+def test_snapshot(glue_jobs):
+    glue_jobs.assert_snapshot()
+"""
+    )
+
+    result = pytester.runpytest_subprocess("-n", "2", "--glue-snapshot-update")
+
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "glue_jobs: 3 test(s) used the fake, 4 call(s) answered, 1 failed by injected faults, "
+            "1 snapshot file(s) written"
+        ]
+    )
