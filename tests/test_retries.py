@@ -1,11 +1,13 @@
 """Injected faults through botocore's real retry logic, in both retry modes, without sleeping.
 
-Expected attempt counts and back-off bounds come from botocore itself as researched (research §8:
-legacy retries HTTP 500 and 400 ThrottlingException, 5 attempts, delay ``rand() * 2**(n-1)``;
-standard retries status 500/502/503/504 and the throttling codes, 3 attempts) and from botocore's
-documented standard back-off ``rand() * min(base * 2**(n-1), 20)`` with base 1 s for throttling
-errors and 50 ms otherwise. Glue answers InternalServiceException with HTTP 500, the other
-declared errors and ThrottlingException with 400 (research §6).
+Expected attempt counts and back-off bounds come from botocore as researched (research §8, checked
+against botocore 1.43.11, 1.44.0 and 1.44.8): legacy retries HTTP 500 and 400 ThrottlingException,
+5 attempts, delay ``rand() * 2**(n-1)``; standard retries status 500/502/503/504 and the
+throttling codes, 3 attempts, delay ``rand() * min(base * 2**(n-1), 20)``. botocore's "new
+retries" (opt-in with AWS_NEW_RETRIES_2026 before 1.44, always on since) make standard the default
+mode and set ``base`` to 1 s for throttling errors and 50 ms otherwise (before: 1 s for all).
+Glue answers InternalServiceException with HTTP 500, the other declared errors and
+ThrottlingException with 400 (research §6).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import boto3
 import botocore
+import botocore.configprovider
 import botocore.endpoint
 import pytest
 from botocore.config import Config
@@ -25,6 +28,17 @@ from pytest_gluejobs import mock_glue_jobs
 #: HTTP attempts botocore makes before giving up on a retryable error (research §8).
 ATTEMPTS = {"legacy": 5, "standard": 3}
 MODES = sorted(ATTEMPTS)
+
+
+def botocore_version() -> tuple[int, int]:
+    major, minor = botocore.__version__.split(".")[:2]
+    return int(major), int(minor)
+
+
+#: Whether botocore's "new retries" are on (the flag is deprecated, always True, from 1.44).
+NEW_RETRIES: bool = getattr(
+    botocore.configprovider, "NEW_RETRIES_ENABLED", botocore_version() >= (1, 44)
+)
 
 
 class SleepSpy:
@@ -54,7 +68,7 @@ def delay_bound(mode: str, attempt: int, *, throttling: bool) -> float:
     """The largest back-off botocore may compute after failed attempt ``attempt`` (1-based)."""
     if mode == "legacy":
         return float(2 ** (attempt - 1))
-    base = 1.0 if throttling else 0.05
+    base = 1.0 if throttling or not NEW_RETRIES else 0.05
     return min(base * 2 ** (attempt - 1), 20.0)
 
 
@@ -120,9 +134,8 @@ def test_the_retry_mode_botocore_picks_by_default(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
     client = boto3.session.Session().client("glue")
     mode = client.meta.config.retries["mode"]
-    # botocore 1.43.11 defaulted to legacy (research §8); 1.44 switched to standard.
-    expected = "standard" if botocore_version() >= (1, 44) else "legacy"
-    assert mode == expected
+    # Legacy in botocore 1.43.11 (research §8.1), standard with the new retries (1.44 and later).
+    assert mode == ("standard" if NEW_RETRIES else "legacy")
     glue_jobs.fail("GetJobs")
 
     with glue_error(client, "InternalServiceException", status=500):
@@ -130,11 +143,6 @@ def test_the_retry_mode_botocore_picks_by_default(
 
     assert len(glue_jobs.calls) == ATTEMPTS[mode]
     assert sleeps.slept == []
-
-
-def botocore_version() -> tuple[int, int]:
-    major, minor = botocore.__version__.split(".")[:2]
-    return int(major), int(minor)
 
 
 @pytest.mark.glue_jobs(real_retry_sleep=True)
