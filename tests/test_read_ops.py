@@ -7,6 +7,7 @@ questions 2-5); the fake's choices are listed in docs/fidelity.md and pinned her
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -49,6 +50,32 @@ def test_timestamps_carry_milliseconds(glue_jobs: Any, glue: Any) -> None:
     job = glue.get_job(JobName="nightly")["Job"]
     assert job["CreatedOn"] == datetime(2026, 3, 1, 12, 0, 0, 678000, tzinfo=timezone.utc)
     assert job["LastModifiedOn"] == job["CreatedOn"]
+
+
+def test_wire_format_of_answers(glue_jobs: Any, glue: Any) -> None:
+    seen: list[dict[str, Any]] = []
+    glue.meta.events.register(
+        "before-parse.glue.*", lambda response_dict, **_: seen.append(response_dict)
+    )
+    glue_jobs.freeze_time(datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=timezone.utc))
+    glue.create_job(**job_params())
+    glue.get_job(JobName="nightly")
+    with glue_error(glue, "EntityNotFoundException"):
+        glue.get_job(JobName="ghost")
+
+    created, got, missing = seen
+    for response in seen:
+        # research §1.1 (DOC): JSON 1.1 bodies
+        assert response["headers"]["Content-Type"] == "application/x-amz-json-1.1"
+        assert response["headers"]["x-amzn-RequestId"]
+    assert (created["status_code"], json.loads(created["body"])) == (200, {"Name": "nightly"})
+    # research §1.7 (REC): timestamps are epoch seconds with a millisecond fraction
+    assert json.loads(got["body"])["Job"]["CreatedOn"] == 1772366400.25
+    # research §1.2: botocore reads the code from __type; the message key is "message" (fidelity.md)
+    assert (missing["status_code"], json.loads(missing["body"])) == (
+        400,
+        {"__type": "EntityNotFoundException", "message": "Job not found."},
+    )
 
 
 # -- DeleteJob -----------------------------------------------------------------------------------
