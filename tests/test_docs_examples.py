@@ -1,0 +1,138 @@
+"""Every Python example in README.md and docs/*.md runs here, so the docs cannot drift from code.
+
+The convention, for whoever writes docs:
+
+- Every fenced ```` ```python ```` block is run; each block stands alone (its own imports).
+- A block containing ``def test_`` is a test file: it is written into a fresh directory and run
+  by pytest with this plugin (and ``--strict-markers``); it must pass, with at least one test run.
+  If it calls ``assert_snapshot``, it is run with ``--glue-snapshot-update`` first, then to compare.
+- Any other block is executed with an active fake bound to the name ``glue_jobs``, as if inside a
+  test that asked for the fixture; a block that activates its own (``mock_glue_jobs``, moto's
+  ``mock_aws``) is executed as plain code.
+- An HTML comment on the line just before the opening fence changes that:
+  ``<!-- not-run -->`` skips the block (keep this rare: fragments that cannot run on their own, such
+  as a signature), and ``<!-- expect-failure -->`` asserts that the block's tests fail (for examples
+  that show a failure message).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pytest_gluejobs import mock_glue_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+_FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
+_DIRECTIVE = re.compile(r"^\s*<!--\s*(not-run|expect-failure)\s*-->\s*$")
+_OWN_MOCK = re.compile(r"\b(mock_glue_jobs|mock_aws)\b")
+
+
+@dataclass(frozen=True)
+class Block:
+    path: Path
+    line: int  # 1-based line of the first code line
+    code: str
+    directive: str | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def is_test_file(self) -> bool:
+        return "def test_" in self.code
+
+
+def python_blocks(path: Path) -> list[Block]:
+    """The fenced python blocks of a Markdown file, with the directive just before each."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        indent, language = opening.groups()
+        end = index + 1
+        while end < len(lines) and not lines[end].strip().startswith("```"):
+            end += 1
+        if language == "python":
+            previous = lines[index - 1] if index else ""
+            directive = _DIRECTIVE.match(previous)
+            body = [line[len(indent) :] for line in lines[index + 1 : end]]
+            blocks.append(
+                Block(path, index + 2, "\n".join(body) + "\n", directive and directive.group(1))
+            )
+        index = end + 1
+    return blocks
+
+
+BLOCKS = [block for page in PAGES for block in python_blocks(page)]
+
+
+def test_the_readme_and_docs_have_examples():
+    assert any(block.path.name == "README.md" for block in BLOCKS)
+    assert len({block.path for block in BLOCKS}) > 1, "no python example found under docs/"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[block.id for block in BLOCKS])
+def test_example_runs(block: Block, pytester: pytest.Pytester) -> None:
+    if block.directive == "not-run":
+        pytest.skip("marked <!-- not-run -->")
+    if block.is_test_file:
+        run_as_test_file(block, pytester)
+    elif block.directive == "expect-failure":
+        with pytest.raises(Exception):  # noqa: B017 - the page shows some failure; any will do
+            execute(block)
+    else:
+        execute(block)
+
+
+def run_as_test_file(block: Block, pytester: pytest.Pytester) -> None:
+    name = "test_" + re.sub(r"\W", "_", block.id.replace(".md", "")).strip("_").lower()
+    pytester.makepyfile(**{name: block.code})
+    if "assert_snapshot" in block.code and block.directive != "expect-failure":
+        pytester.runpytest("--strict-markers", "--glue-snapshot-update")
+    result = pytester.runpytest("--strict-markers")
+    outcomes = result.parseoutcomes()
+    failed = outcomes.get("failed", 0) + outcomes.get("errors", 0)
+    if block.directive == "expect-failure":
+        assert failed, f"{block.id} is marked expect-failure, but its tests passed"
+    else:
+        assert failed == 0 and outcomes.get("passed", 0) > 0, (
+            f"the example at {block.id} did not pass:\n{result.stdout.str()}"
+        )
+
+
+def execute(block: Block) -> None:
+    # Padding keeps the Markdown file's line numbers in tracebacks.
+    code = compile("\n" * (block.line - 1) + block.code, str(block.path), "exec")
+    namespace: dict[str, object] = {"__name__": "__docs_example__"}
+    if _OWN_MOCK.search(block.code):
+        exec(code, namespace)
+    else:
+        with mock_glue_jobs() as fake:
+            namespace["glue_jobs"] = fake
+            exec(code, namespace)
+
+
+def test_the_extractor_reads_directives_and_indented_fences(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "text\n```python\nx = 1\n```\n<!-- not-run -->\n```python\ndef f(): ...\n```\n"
+        "- item\n\n  ```python\n  y = 2\n  ```\n```bash\necho no\n```\n",
+        encoding="utf-8",
+    )
+    blocks = python_blocks(page)
+    assert [(b.line, b.code, b.directive) for b in blocks] == [
+        (3, "x = 1\n", None),
+        (7, "def f(): ...\n", "not-run"),
+        (12, "y = 2\n", None),
+    ]
