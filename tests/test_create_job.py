@@ -492,3 +492,9 @@ def test_add_job_refuses_an_existing_name(glue_jobs: Any) -> None:
 def test_marker_jobs_are_created_like_createjob(glue_jobs: Any, glue: Any) -> None:
     job = glue.get_job(JobName="from-marker")["Job"]
     assert (job["MaxCapacity"], job["Timeout"]) == (0.0625, 2880)
+
+
+def test_empty_execution_property_gets_the_default(glue_jobs: Any, glue: Any) -> None:
+    # seed: MaxConcurrentRuns "The default is 1"
+    job = created(glue_jobs, glue, **job_params(ExecutionProperty={}))
+    assert job["ExecutionProperty"] == {"MaxConcurrentRuns": 1}

@@ -287,6 +287,15 @@ def test_malformed_tokens_are_invalid_input(glue_jobs: Any, glue: Any, operation
             getattr(glue, operation)(NextToken=token)
 
 
+@pytest.mark.parametrize("operation", ["get_jobs", "list_jobs"])
+def test_empty_token_is_refused(glue_jobs: Any, glue: Any, operation: str) -> None:
+    # Glue's answer is unknown; an empty token is not one we issued, so it is refused rather than
+    # read as "first page" (fidelity.md).
+    seed(glue_jobs, "a")
+    with glue_error(glue, "InvalidInputException", "Invalid NextToken"):
+        getattr(glue, operation)(NextToken="")
+
+
 def test_get_jobs_token_is_refused_by_list_jobs_and_back(glue_jobs: Any, glue: Any) -> None:
     seed(glue_jobs, "a", "b", "c")
     get_token = glue.get_jobs(MaxResults=1)["NextToken"]
