@@ -288,3 +288,22 @@ def test_which_errors_botocore_retries(
         (operation, status, error, True)
     }
     assert sleeps.slept == []
+
+
+def test_adaptive_mode_retries_an_internal_error_like_standard(
+    seeded: Any, sleeps: SleepSpy
+) -> None:
+    # Only errors that are not throttling: after a throttle, adaptive mode's rate limiter makes
+    # later requests wait for real (docs/faults.md), which the fake does not skip.
+    client = boto3.client("glue", config=Config(retries={"mode": "adaptive"}))
+    seeded.fail("GetJob", times=2)
+
+    assert client.get_job(JobName="nightly")["Job"]["Name"] == "nightly"
+    seeded.fail("GetJob")
+    with glue_error(client, "InternalServiceException", status=500):
+        client.get_job(JobName="nightly")
+
+    assert [c.status for c in seeded.calls] == [500, 500, 200] + [500] * ATTEMPTS["standard"]
+    assert_backoff_recorded(seeded.calls[:3], "standard", throttling=False)
+    assert_backoff_recorded(seeded.calls[3:], "standard", throttling=False)
+    assert sleeps.slept == []
