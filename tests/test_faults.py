@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from typing import Any
 
 import boto3
@@ -470,3 +471,26 @@ def test_calls_record_every_attempt_of_a_retried_call(glue_jobs: Any, glue: Any)
     assert glue_jobs.calls[2].response == {"Name": "nightly"}
     glue_jobs.assert_called("CreateJob", times=3, Name="nightly", Command={"Name": "glueetl"})
     glue_jobs.assert_not_called("DeleteJob")
+
+
+def test_times_holds_under_concurrent_calls(seeded: Any) -> None:
+    # 8 threads share one fault: exactly `times` calls fail, none twice, none lost.
+    fault = seeded.fail("GetJob", TIMEOUT, times=10)
+    clients = [boto3.client("glue") for _ in range(8)]
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def work(client: Any) -> None:
+        mine = get_job_outcomes(client, 25)
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results.count(TIMEOUT) == 10 == fault.fired
+    assert len(results) == len(seeded.calls) == 200
+    assert sum(c.injected for c in seeded.calls) == 10
