@@ -200,6 +200,40 @@ def test_a_marked_test_gets_the_fake_first(pytester: pytest.Pytester) -> None:
     run_inline(pytester).assert_outcomes(passed=1)
 
 
+def test_glue_fault_markers_apply_module_class_function_top_to_bottom(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        pytestmark = pytest.mark.glue_fault("GetJobs", "InvalidInput", times=1)
+
+        @pytest.mark.glue_fault("GetJobs", "EntityNotFound", times=1)
+        class TestOrder:
+            @pytest.mark.glue_fault("GetJobs", "OperationTimeout", times=1)
+            @pytest.mark.glue_fault("GetJobs", "Throttling", times=1)
+            def test_order(self, glue_jobs):
+                glue = boto3.client("glue")
+                outcomes = []
+                for _ in range(4):
+                    try:
+                        glue.get_jobs()
+                        outcomes.append("ok")
+                    except glue.exceptions.ClientError as error:
+                        outcomes.append(error.response["Error"]["Code"])
+                # Throttling is retried by botocore: its attempt and the next are one call.
+                assert outcomes == ["InvalidInputException", "EntityNotFoundException",
+                                    "OperationTimeoutException", "ok"]
+                assert [c.error for c in glue_jobs.calls] == [
+                    "InvalidInputException", "EntityNotFoundException",
+                    "OperationTimeoutException", "ThrottlingException", None]
+        """
+    )
+    run_inline(pytester).assert_outcomes(passed=1)
+
+
 # -- unfired faults ------------------------------------------------------------------------------
 
 UNFIRED_TESTS = """
