@@ -93,3 +93,15 @@ def test_marker_sets_the_default_partition(glue_jobs: Any) -> None:
     assert list(glue_jobs.jobs) == ["from-env", "from-fake"]
     assert glue_jobs.jobs_in("eu-central-1", "210987654321") == glue_jobs.jobs
     assert glue_jobs.jobs_in("us-east-1", "123456789012") == {}
+
+
+def test_update_and_delete_act_only_in_their_partition(glue_jobs: Any) -> None:
+    glue_jobs.add_job(**job_params(Description="home"))
+    dublin = boto3.client("glue", region_name="eu-west-1")
+    with glue_error(dublin, "EntityNotFoundException", "Job not found."):
+        dublin.update_job(
+            JobName="nightly", JobUpdate={"Role": "R", "Command": job_params()["Command"]}
+        )
+    assert dublin.delete_job(JobName="nightly")["JobName"] == "nightly"
+    assert dublin.batch_get_jobs(JobNames=["nightly"])["JobsNotFound"] == ["nightly"]
+    assert glue_jobs.job("nightly")["Description"] == "home"
