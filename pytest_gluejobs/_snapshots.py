@@ -285,7 +285,8 @@ def _build(
     # MaxCapacity) that CreateJob would refuse alongside its source; the rules derive it again.
     if "WorkerType" in params:
         params.pop("MaxCapacity", None)
-    if "MaxCapacity" in params:
+        params.pop("AllocatedCapacity", None)
+    elif "MaxCapacity" in params:
         params.pop("AllocatedCapacity", None)
     try:
         scratch.handle("CreateJob", params, partition)
