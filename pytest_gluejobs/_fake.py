@@ -299,7 +299,8 @@ class GlueJobsFake:
         self, when: str | datetime | date | timedelta
     ) -> FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory:
         """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
-        freezer = freezegun.freeze_time(when)
+        # pytest's own clock (test durations) keeps running.
+        freezer = freezegun.freeze_time(when, ignore=["_pytest.timing"])
         factory = freezer.start()
         self._freezers.append(freezer)
         return factory
