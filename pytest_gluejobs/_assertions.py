@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._model import OPERATIONS, glue_operation_names, service_model
@@ -113,7 +114,11 @@ def _names_in(fake: GlueJobsFake, partition: Partition) -> list[str]:
 
 
 def _show_job(job: dict[str, Any]) -> str:
-    return json.dumps(job, indent=2, sort_keys=True, default=str)
+    return json.dumps(job, indent=2, sort_keys=True, default=_iso)
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else repr(value)
 
 
 # -- jobs ---------------------------------------------------------------------------------------
@@ -191,7 +196,7 @@ def assert_job_names(fake: GlueJobsFake, names: Sequence[str], partition: Partit
         return
     lines = [f"The jobs in {_where(partition)} are not the expected ones."]
     for name in missing:
-        close = closest_first(name, unexpected)
+        close = difflib.get_close_matches(name, unexpected, n=1)
         nearest = f" (closest unexpected name: {close[0]!r})" if close else ""
         lines.append(f"  missing:    {name!r}{nearest}")
     for name in unexpected:
