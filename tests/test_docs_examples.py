@@ -5,7 +5,8 @@ The convention, for whoever writes docs:
 - Every fenced ```` ```python ```` block is run; each block stands alone (its own imports).
 - A block containing ``def test_`` is a test file: it is written into a fresh directory and run
   by pytest with this plugin (and ``--strict-markers``); it must pass, with at least one test run.
-  If it calls ``assert_snapshot``, it is run with ``--glue-snapshot-update`` first, then to compare.
+  If it calls ``assert_snapshot``, it is run with ``--glue-snapshot-update`` first, then to compare
+  (likewise with syrupy's ``--snapshot-update`` if it compares ``== snapshot``).
 - Any other block is executed with an active fake bound to the name ``glue_jobs``, as if inside a
   test that asked for the fixture; a block that activates its own (``mock_glue_jobs``, moto's
   ``mock_aws``) is executed as plain code.
@@ -31,6 +32,11 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*(not-run|expect-failure)\s*-->\s*$")
 _OWN_MOCK = re.compile(r"\b(mock_glue_jobs|mock_aws)\b")
+#: What in a test file means it needs its snapshot files written first: ours, and syrupy's.
+_SNAPSHOT_UPDATES = (
+    ("assert_snapshot", "--glue-snapshot-update"),
+    ("== snapshot", "--snapshot-update"),
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,9 @@ def test_example_runs(block: Block, pytester: pytest.Pytester) -> None:
 def run_as_test_file(block: Block, pytester: pytest.Pytester) -> None:
     name = "test_" + re.sub(r"\W", "_", block.id.replace(".md", "")).strip("_").lower()
     pytester.makepyfile(**{name: block.code})
-    if "assert_snapshot" in block.code and block.directive != "expect-failure":
-        pytester.runpytest("--strict-markers", "--glue-snapshot-update")
+    updates = [flag for needle, flag in _SNAPSHOT_UPDATES if needle in block.code]
+    if updates and block.directive != "expect-failure":
+        pytester.runpytest("--strict-markers", *updates)
     result = pytester.runpytest("--strict-markers")
     outcomes = result.parseoutcomes()
     failed = outcomes.get("failed", 0) + outcomes.get("errors", 0)
