@@ -138,10 +138,21 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
             fake.fail(*marker.args, **marker.kwargs)
         yield fake
         _summary.record(request.config, fake)
-        _report_unfired_faults(fake, strict=options.strict_faults)
+        _report_unfired_faults(request.node, fake, strict=options.strict_faults)
 
 
-def _report_unfired_faults(fake: GlueJobsFake, *, strict: bool) -> None:
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+def _report_unfired_faults(node: pytest.Item, fake: GlueJobsFake, *, strict: bool) -> None:
     unfired = fake.unfired_faults()
     if not unfired:
         return
@@ -151,8 +162,15 @@ def _report_unfired_faults(fake: GlueJobsFake, *, strict: bool) -> None:
         f"to break:\n{listed}\nCheck the operation, job_name, after= and times= of each, or "
         "remove the fault."
     )
-    if strict:
+    # A test that failed already says what went wrong; the faults it never reached are noise.
+    if strict and not node.stash.get(_CALL_FAILED, False):
         pytest.fail(
             message + "\n(strict_faults is on: unfired faults fail the test)", pytrace=False
         )
-    warnings.warn(GlueFaultNotFiredWarning(message), stacklevel=1)
+    path, lineno, _ = node.location
+    warnings.warn_explicit(
+        GlueFaultNotFiredWarning(message),
+        GlueFaultNotFiredWarning,
+        filename=str(node.config.rootpath / path),
+        lineno=(lineno or 0) + 1,
+    )

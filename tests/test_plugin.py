@@ -42,10 +42,12 @@ def run_subprocess(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_both_markers_are_registered(pytester: pytest.Pytester) -> None:
     result = run_inline(pytester, "--markers")
-    result.stdout.fnmatch_lines([
-        "@pytest.mark.glue_jobs(region=..., account_id=..., jobs=*",
-        "@pytest.mark.glue_fault(operation, error='InternalServiceException', *",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "@pytest.mark.glue_jobs(region=..., account_id=..., jobs=*",
+            "@pytest.mark.glue_fault(operation, error='InternalServiceException', *",
+        ]
+    )
 
 
 def test_markers_pass_strict_markers(pytester: pytest.Pytester) -> None:
@@ -151,10 +153,12 @@ def test_a_misspelt_glue_jobs_keyword_fails_naming_it(pytester: pytest.Pytester)
     )
     result = run_inline(pytester)
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines([
-        "*@pytest.mark.glue_jobs got unknown keyword(s) regoin; it takes: region, account_id*",
-        "*@pytest.mark.glue_jobs takes keywords only; got positional ('eu-west-1',)*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.glue_jobs got unknown keyword(s) regoin; it takes: region, account_id*",
+            "*@pytest.mark.glue_jobs takes keywords only; got positional ('eu-west-1',)*",
+        ]
+    )
 
 
 def test_a_misspelt_glue_fault_keyword_fails_naming_it(pytester: pytest.Pytester) -> None:
@@ -173,10 +177,12 @@ def test_a_misspelt_glue_fault_keyword_fails_naming_it(pytester: pytest.Pytester
     )
     result = run_inline(pytester)
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines([
-        "*unexpected keyword argument 'tims'*",
-        "*'NoSuchError' is not an error GetJob declares. Choose one of: *",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*unexpected keyword argument 'tims'*",
+            "*'NoSuchError' is not an error GetJob declares. Choose one of: *",
+        ]
+    )
 
 
 def test_a_marked_test_gets_the_fake_first(pytester: pytest.Pytester) -> None:
@@ -259,13 +265,15 @@ def test_an_unfired_fault_is_a_warning_naming_it(pytester: pytest.Pytester) -> N
     pytester.makepyfile(UNFIRED_TESTS)
     result = run_inline(pytester)
     result.assert_outcomes(passed=3, warnings=2)
-    result.stdout.fnmatch_lines([
-        "*test_marker_fault_never_fires*",
-        "*GlueFaultNotFiredWarning: 1 glue fault(s) never fired*",
-        "*- Fault('DeleteJob', 'OperationTimeoutException', job_name='nightly', fired=0)",
-        "*test_fail_never_fires*",
-        "*- Fault('GetJob', 'InternalServiceException', after=3, fired=0)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*test_marker_fault_never_fires*",
+            "*GlueFaultNotFiredWarning: 1 glue fault(s) never fired*",
+            "*- Fault('DeleteJob', 'OperationTimeoutException', job_name='nightly', fired=0)",
+            "*test_fail_never_fires*",
+            "*- Fault('GetJob', 'InternalServiceException', after=3, fired=0)",
+        ]
+    )
     assert "test_fired_fault_is_quiet" not in result.stdout.str().split("warnings summary")[1]
 
 
@@ -276,11 +284,33 @@ def test_strict_faults_marker_fails_the_test(pytester: pytest.Pytester) -> None:
     )
     result = run_inline(pytester)
     result.assert_outcomes(passed=3, errors=2, warnings=0)
-    result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_marker_fault_never_fires*",
-        "*1 glue fault(s) never fired*",
-        "*(strict_faults is on: unfired faults fail the test)*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_marker_fault_never_fires*",
+            "*1 glue fault(s) never fired*",
+            "*(strict_faults is on: unfired faults fail the test)*",
+        ]
+    )
+
+
+def test_strict_faults_spare_a_test_that_failed_already(pytester: pytest.Pytester) -> None:
+    # Its own failure says what went wrong; an extra teardown error for the faults it never
+    # reached would only bury it. The unfired fault is still reported, as a warning on the test.
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.glue_jobs(strict_faults=True)
+        @pytest.mark.glue_fault("GetJob")
+        def test_breaks_before_reaching_glue(glue_jobs):
+            assert 1 == 2
+        """
+    )
+    result = run_inline(pytester)
+    result.assert_outcomes(failed=1, errors=0, warnings=1)
+    result.stdout.fnmatch_lines(
+        ["*test_strict_faults_spare_a_test_that_failed_already.py:3: GlueFaultNotFiredWarning*"]
+    )
 
 
 def test_strict_faults_ini_fails_the_test_and_a_marker_can_relax_it(
@@ -383,10 +413,12 @@ def test_patch_and_environment_are_undone_after_failures_and_errors(
     pytester.makepyfile(f"EXPECTED = {expected!r}\n" + textwrap.dedent(TEARDOWN_TESTS))
     result = run_subprocess(pytester)
     result.assert_outcomes(passed=5, failed=2, errors=2)
-    result.stdout.fnmatch_lines([
-        "*ERROR at setup of test_fixture_errors*",
-        "*ERROR at teardown of test_teardown_errors*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of test_fixture_errors*",
+            "*ERROR at teardown of test_teardown_errors*",
+        ]
+    )
 
 
 def test_patch_and_environment_are_undone_when_the_run_is_interrupted(
