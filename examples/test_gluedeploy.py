@@ -6,6 +6,7 @@ fake is active (including the one gluedeploy builds for itself) is answered in-p
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from gluedeploy import DeployError, Spec, deploy, load_spec, plan
 from pytest_gluejobs import GlueJobsFake
 
 ALL_JOBS = ["cleanup-tmp", "customers-export", "orders-nightly"]
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_gluedeploy"
 SCRIPT = {"Name": "glueetl", "ScriptLocation": "s3://acme-glue/scripts/legacy.py"}
 
 
@@ -91,6 +93,16 @@ def test_sending_getjob_output_back_is_refused_as_by_glue(glue_jobs: GlueJobsFak
 
     with pytest.raises(glue.exceptions.InvalidInputException, match="Allocated Capacity or Max"):
         glue.update_job(JobName="customers-export", JobUpdate=naive_update)
+
+
+def test_an_account_loaded_from_a_snapshot_needs_no_change(glue_jobs: GlueJobsFake, spec: Spec):
+    # The state another test left, committed as a snapshot file, seeds this one.
+    stored = SNAPSHOTS / "test_deployed_state_with_its_timestamps.json"
+    glue_jobs.load(json.loads(stored.read_text()))
+
+    assert deploy(spec).unchanged == ALL_JOBS
+    glue_jobs.assert_not_called("CreateJob")
+    glue_jobs.assert_not_called("UpdateJob")
 
 
 def test_jobs_removed_from_the_spec_are_deleted(glue_jobs: GlueJobsFake, spec: Spec):
