@@ -22,6 +22,8 @@ running it again finishes the job.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,12 @@ class Report:
 
 
 class DeployError(Exception):
-    """A Glue call failed: ``job`` and ``operation`` say which, ``report`` what was done before."""
+    """A Glue call failed: ``job`` and ``operation`` say which, ``report`` what was done before.
 
-    def __init__(self, message: str, *, job: str, operation: str, report: Report) -> None:
+    ``job`` is None when the failed call was a read of the whole account (while planning).
+    """
+
+    def __init__(self, message: str, *, job: str | None, operation: str, report: Report) -> None:
         super().__init__(message)
         self.job = job
         self.operation = operation
@@ -132,9 +137,10 @@ def differences(definition: dict[str, Any], job: dict[str, Any]) -> list[str]:
 
 def plan(spec: Spec, client: BaseClient) -> Plan:
     """Compare the spec with the account; raises DeployError for a spec job we do not manage."""
-    managed = set(_managed_job_names(client))
+    with _giving_up(None, Report()):
+        managed = set(_managed_job_names(client))
+        current = _current_jobs(client, sorted(spec)) if spec else {}
     result = Plan(delete=sorted(managed - set(spec)))
-    current = _current_jobs(client, sorted(spec)) if spec else {}
     for name in sorted(spec):
         job = current.get(name)
         if job is None:
@@ -163,36 +169,41 @@ def deploy(spec: Spec, client: BaseClient | None = None) -> Report:
     for name in todo.create:
         definition = dict(spec[name])
         tags = {**definition.pop("Tags", {}), MANAGED_BY[0]: MANAGED_BY[1]}
-        _call(client, "create_job", name, report, Name=name, Tags=tags, **definition)
+        with _giving_up(name, report):
+            client.create_job(Name=name, Tags=tags, **definition)
         report.created.append(name)
     for name in todo.update:
-        update = {k: v for k, v in spec[name].items() if k != "Tags"}
-        _call(client, "update_job", name, report, JobName=name, JobUpdate=update)
+        update = {key: value for key, value in spec[name].items() if key != "Tags"}
+        with _giving_up(name, report):
+            client.update_job(JobName=name, JobUpdate=update)
         report.updated.append(name)
     for name in todo.delete:
-        _call(client, "delete_job", name, report, JobName=name)
+        with _giving_up(name, report):
+            client.delete_job(JobName=name)
         report.deleted.append(name)
     return report
 
 
-def _call(client: BaseClient, method: str, job: str, report: Report, **params: Any) -> None:
+@contextmanager
+def _giving_up(job: str | None, report: Report) -> Iterator[None]:
+    """Turn a Glue call that failed (after botocore's retries) into a DeployError."""
     try:
-        getattr(client, method)(**params)
+        yield
     except ClientError as error:
         code = error.response["Error"]["Code"]
         attempts = error.response["ResponseMetadata"].get("RetryAttempts", 0) + 1
-        operation = error.operation_name
         hint = (
             "Glue timed out; the change may or may not have been applied."
             if code == "OperationTimeoutException"
             else f"{code}: {error.response['Error'].get('Message', '')}"
         )
+        subject = "reading the account" if job is None else f"job {job!r}"
         raise DeployError(
-            f"{operation} for job {job!r} failed after {attempts} attempt(s). {hint} "
+            f"{error.operation_name} for {subject} failed after {attempts} attempt(s). {hint} "
             f"Done before it: created {report.created}, updated {report.updated}, deleted "
             f"{report.deleted}. Deploying again is safe: it picks up where this stopped.",
             job=job,
-            operation=operation,
+            operation=error.operation_name,
             report=report,
         ) from error
 

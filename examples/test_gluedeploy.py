@@ -192,6 +192,15 @@ def test_a_timeout_stops_cleanly_and_a_rerun_finishes(glue_jobs: GlueJobsFake, s
     glue_jobs.assert_job("orders-nightly", Timeout=60)
 
 
+@pytest.mark.glue_fault("ListJobs", "OperationTimeout")
+def test_nothing_changes_when_the_account_cannot_be_read(glue_jobs: GlueJobsFake, spec: Spec):
+    with pytest.raises(DeployError, match="ListJobs for reading the account failed") as err:
+        deploy(spec)
+
+    assert err.value.job is None
+    glue_jobs.assert_not_called("CreateJob")
+
+
 def test_a_failed_delete_leaves_the_rest_for_the_next_run(glue_jobs: GlueJobsFake, spec: Spec):
     deploy(spec)
 
