@@ -105,7 +105,10 @@ class SnapshotSession:
 
     @pytest.hookimpl
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(self._config, "workerinput") or not (self.update or self.written):
+        if hasattr(self._config, "workerinput") or not self.update:
+            return
+        unused = self.unused()
+        if not (self.asserted or unused):
             return
         write = terminalreporter.write_line
         terminalreporter.write_sep("-", "glue_jobs snapshots")
@@ -115,7 +118,6 @@ class SnapshotSession:
                 write(f"  {'created' if created else 'updated'} {self.show(Path(written))}")
         else:
             write(f"no snapshot file written: all {len(self.asserted)} asserted were up to date")
-        unused = self.unused()
         if unused:
             write(
                 f"{len(unused)} snapshot file(s) that no test asserted any more "
