@@ -154,8 +154,10 @@ def _mismatch_message(
     text: str,
 ) -> str:
     shown = context.show(path)
+    # Diff the stored data in the file format, so that a hand-formatted file shows only changes.
+    before = to_text(stored) if isinstance(stored, dict) else stored_text
     diff = difflib.unified_diff(
-        stored_text.splitlines(keepends=True),
+        before.splitlines(keepends=True),
         text.splitlines(keepends=True),
         fromfile=f"{shown} (stored)",
         tofile="glue_jobs.snapshot() (actual)",

@@ -411,12 +411,20 @@ def test_a_new_or_removed_job_is_named_in_the_failure(suite: pytest.Pytester) ->
     )
 
 
-def test_a_hand_edited_file_that_holds_the_same_data_passes(suite: pytest.Pytester) -> None:
+def test_only_the_data_of_a_hand_formatted_file_counts(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(suite, "--glue-snapshot-update").assert_outcomes(passed=5)
     plain = snapshot_dir(suite) / "test_plain.json"
     plain.write_text(json.dumps(json.loads(plain.read_text())))  # one line, same data
 
     run(suite, "-k", "test_plain").assert_outcomes(passed=1, deselected=4)
+
+    monkeypatch.setenv("SCRIPT", "s3://b/new.py")
+    changed = run(suite, "-k", "test_plain")
+    changed.assert_outcomes(failed=1, deselected=4)
+    removed = [line for line in changed.stdout.lines if line.startswith("E       - ")]
+    assert removed == ['E       -        "ScriptLocation": "s3://b/old.py"']
 
 
 def test_a_file_that_is_not_json_fails_with_the_way_out(suite: pytest.Pytester) -> None:
