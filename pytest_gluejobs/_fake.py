@@ -43,6 +43,10 @@ _UNSET_WHILE_ACTIVE = (
 )
 
 
+#: Active fakes that changed os.environ, in the order they started.
+_environ_changed_by: list[GlueJobsFake] = []
+
+
 @cache
 def _botocore_session() -> botocore.session.Session:
     # One session for the process: building one reloads service models (moto's 100 ms per test).
@@ -95,6 +99,7 @@ class GlueJobsFake:
         for key in _UNSET_WHILE_ACTIVE:
             os.environ.pop(key, None)
         os.environ.update(wanted)
+        _environ_changed_by.append(self)
         return self
 
     def stop(self) -> None:
@@ -105,11 +110,22 @@ class GlueJobsFake:
         finally:
             _interceptor.deactivate(self._interceptor)
             saved, self._saved_environ = self._saved_environ, None
-            for key, value in (saved or {}).items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            if saved is not None:
+                self._restore_environ(saved)
+
+    def _restore_environ(self, saved: dict[str, str | None]) -> None:
+        index = _environ_changed_by.index(self)
+        del _environ_changed_by[index]
+        if index < len(_environ_changed_by):
+            # Stopped out of order: the fake started next saved this one's test values. It
+            # restores what this one saved instead; until then the environment stays as it is.
+            _environ_changed_by[index]._saved_environ = saved
+            return
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
     def __enter__(self) -> GlueJobsFake:
         return self.start()
