@@ -559,6 +559,8 @@ def test_snapshots_live_beside_their_test_file(pytester: pytest.Pytester) -> Non
     (pytester.path / "pkg" / "test_deep.py").write_text(
         "def test_it(glue_jobs):\n    glue_jobs.assert_snapshot()\n"
     )
+    missing = run(pytester)
+    missing.stdout.fnmatch_lines(["*    pytest pkg/test_deep.py::test_it --glue-snapshot-update"])
 
     result = run(pytester, "--glue-snapshot-update")
 
@@ -567,6 +569,28 @@ def test_snapshots_live_beside_their_test_file(pytester: pytest.Pytester) -> Non
         pytester.path / "pkg" / "__snapshots__" / "test_deep" / "test_it.json"
     ).read_text() == "{}\n"
     result.stdout.fnmatch_lines(["  created pkg/__snapshots__/test_deep/test_it.json"])
+
+
+def test_paths_in_messages_are_relative_to_where_pytest_runs(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini("[pytest]\n")  # the rootdir stays above the directory pytest runs in
+    pytester.mkpydir("pkg")
+    (pytester.path / "pkg" / "test_deep.py").write_text(
+        "def test_it(glue_jobs):\n    glue_jobs.assert_snapshot()\n"
+    )
+    monkeypatch.chdir(pytester.path / "pkg")
+
+    missing = run(pytester)
+
+    missing.stdout.fnmatch_lines(
+        [
+            "*No glue_jobs snapshot file __snapshots__/test_deep/test_it.json yet*",
+            "*    pytest test_deep.py::test_it --glue-snapshot-update",
+        ]
+    )
+    run(pytester, "test_deep.py::test_it", "--glue-snapshot-update").assert_outcomes(passed=1)
+    assert (pytester.path / "pkg" / "__snapshots__" / "test_deep" / "test_it.json").exists()
 
 
 def test_syrupy_leaves_glue_snapshot_files_alone(suite: pytest.Pytester) -> None:
