@@ -183,10 +183,11 @@ class _TestSnapshots:
         if name is not None:
             stem += "--" + file_safe(name)
         file_name = stem + ".json"
-        if len(file_name.encode()) > _MAX_FILE_NAME:
+        size = len(file_name.encode())
+        if size > _MAX_FILE_NAME:
             raise ValueError(
-                f"The snapshot file name for {self._item.nodeid} would be {len(file_name)} "
-                f"characters long, more than file systems allow ({_MAX_FILE_NAME}); give the "
+                f"The snapshot file name for {self._item.nodeid} would be {size} bytes long, "
+                f"more than file systems allow ({_MAX_FILE_NAME}); give the "
                 "parametrized test shorter ids (ids=... or pytest.param(..., id=...)) or use a "
                 "shorter name=."
             )

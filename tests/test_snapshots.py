@@ -531,6 +531,25 @@ def test_an_empty_name_is_refused(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*assert_snapshot(name=...) must be a non-empty string; got ''*"])
 
 
+def test_a_file_name_too_long_for_file_systems_is_refused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("text", ["x"], ids=["x" * 300])
+        def test_it(glue_jobs, text):
+            glue_jobs.assert_snapshot()
+        """
+    )
+
+    result = run(pytester, "--glue-snapshot-update")
+
+    result.assert_outcomes(failed=1)
+    # test_it[ + 300 x + ].json
+    result.stdout.fnmatch_lines(["*would be 314 bytes long, more than file systems allow (255)*"])
+    assert not (pytester.path / "__snapshots__").exists()
+
+
 def test_timestamps_in_a_snapshot_file(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
