@@ -21,10 +21,10 @@ from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 COMMAND = {"Name": "glueetl", "ScriptLocation": "s3://bucket/job.py"}
 
 
-def seed(fake: GlueJobsFake, count: int, **params: Any) -> list[str]:
+def seed(fake: GlueJobsFake, count: int) -> list[str]:
     names = [f"job-{number:04}" for number in range(count)]
     for name in names:
-        fake.add_job(Name=name, Role="GlueRole", Command=COMMAND, **params)
+        fake.add_job(Name=name, Role="GlueRole", Command=COMMAND)
     return names
 
 
@@ -66,7 +66,10 @@ def test_boto3_paginator_with_a_tag_filter(glue_jobs: GlueJobsFake):
     for name in tagged:
         glue_jobs.add_job(Name=name, Role="GlueRole", Command=COMMAND, Tags={"team": "a"})
 
-    pages = boto3.client("glue").get_paginator("list_jobs").paginate(Tags={"team": "a"})
+    paginator = boto3.client("glue").get_paginator("list_jobs")
+    pages = list(paginator.paginate(Tags={"team": "a"}))
+    # Filtered before paging: full pages of tagged jobs, not pages emptied by the filter.
+    assert [len(page["JobNames"]) for page in pages] == [100, 20]
     assert [name for page in pages for name in page["JobNames"]] == tagged
 
 
