@@ -73,7 +73,9 @@ MUTATING = frozenset({"CreateJob", "UpdateJob", "DeleteJob"})
 def client(glue_jobs: GlueJobsFake) -> Any:
     """A Glue client that sends whatever it is given: no client-side checks, no retries."""
     return glue_jobs.client(
-        config=Config(parameter_validation=False, retries={"mode": "standard", "max_attempts": 1})
+        config=Config(
+            parameter_validation=False, retries={"mode": "standard", "total_max_attempts": 1}
+        )
     )
 
 

@@ -1,76 +1,216 @@
-"""No Glue request ever opens a socket: every connect fails, and all seven operations still work."""
+"""No network, ever: while a fake is active, no Glue request opens a socket.
+
+Guarantee (docs/reliability.md): with every way of opening a connection made to fail and to
+record the attempt, each operation — valid, invalid, failed by an injected fault (with botocore's
+retries), unsupported, through a paginator, the AWS CLI, a custom ``endpoint_url``, a FIPS or a
+China-partition endpoint, with no credentials configured at all — completes without one attempt.
+botocore turns a socket error into a retried ``EndpointConnectionError``, so the tests count
+attempts instead of waiting for an exception; ``test_the_guard_catches_a_real_request`` shows the
+guard sees what botocore does without the fake.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.config
 import pytest
-from botocore.exceptions import EndpointConnectionError
-from conftest import command, glue_error, job_params
+from botocore.config import Config
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
+
+JOB = {"Role": "r", "Command": {"Name": "glueetl"}}
+
+
+class NetworkUsed(OSError):
+    """Raised by every way of opening a connection while the guard is on."""
 
 
 @pytest.fixture
-def connects(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every attempt to connect a socket, each refused; the list of attempts."""
-    attempts: list[object] = []
+def attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Block sockets; the list records every attempt (botocore may swallow the error)."""
+    seen: list[str] = []
 
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(args)
-        raise OSError("pytest-gluejobs test: the network is blocked")
+    def refuse(name: str) -> Callable[..., Any]:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            seen.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
+            raise NetworkUsed(f"{name} called: the test tried to use the network")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    return attempts
+        return refused
 
-
-def test_the_seven_operations_open_no_socket(glue_jobs: Any, connects: list[object]) -> None:
-    glue = boto3.client("glue")
-    glue.create_job(**job_params("a", Tags={"team": "data"}))
-    glue.create_job(**job_params("b"))
-    glue.update_job(JobName="a", JobUpdate={"Role": "R", "Command": command()})
-    assert glue.get_job(JobName="a")["Job"]["Role"] == "R"
-    assert len(glue.get_jobs(MaxResults=1)["Jobs"]) == 1
-    assert (
-        glue.get_paginator("get_jobs")
-        .paginate(PaginationConfig={"PageSize": 1})
-        .build_full_result()["Jobs"]
-    )
-    assert glue.list_jobs(Tags={"team": "data"})["JobNames"] == ["a"]
-    assert glue.batch_get_jobs(JobNames=["a", "x"])["JobsNotFound"] == ["x"]
-    glue.delete_job(JobName="b")
-    glue.delete_job(JobName="b")
-    # errors too: they are answered in-process as well
-    with glue_error(glue, "EntityNotFoundException"):
-        glue.get_job(JobName="b")
-    with glue_error(glue, "AlreadyExistsException"):
-        glue.create_job(**job_params("a"))
-    with glue_error(glue, "InvalidInputException"):
-        glue.list_jobs(NextToken="garbage")
-
-    assert connects == []
-    assert [call.operation for call in glue_jobs.calls][:8] == [
-        "CreateJob",
-        "CreateJob",
-        "UpdateJob",
-        "GetJob",
-        "GetJobs",
-        "GetJobs",
-        "GetJobs",
-        "ListJobs",
-    ]
+    for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
+    for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    return seen
 
 
-def test_the_block_is_real(glue_jobs: Any, connects: list[object]) -> None:
-    # Without this, the test above could pass because nothing ever tried to connect at all.
-    sts = boto3.client(
-        "sts",
-        endpoint_url="http://127.0.0.1:9",
-        config=botocore.config.Config(retries={"max_attempts": 0}),
-    )
+def test_the_guard_catches_a_real_request(attempts: list[str]) -> None:
+    # Without a fake, botocore does try to connect: the guard must see it, or it proves nothing.
+    client = boto3.Session(
+        aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1"
+    ).client("glue", config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
     with pytest.raises(EndpointConnectionError):
-        sts.get_caller_identity()
-    assert connects, "the blocked connect was not reached"
+        client.get_jobs()
+    assert attempts
+
+
+def _all_operations(client: Any) -> None:
+    client.create_job(Name="j", **JOB)
+    client.update_job(JobName="j", JobUpdate={**JOB, "Description": "d"})
+    client.get_job(JobName="j")
+    client.get_jobs(MaxResults=1)
+    client.list_jobs()
+    client.batch_get_jobs(JobNames=["j", "missing"])
+    client.delete_job(JobName="j")
+
+
+def test_every_operation(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
+    _all_operations(boto3.client("glue"))
+    assert len(glue_jobs.calls) == 7
+    assert attempts == []
+
+
+def test_every_operation_through_a_paginator(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
+    for index in range(5):
+        glue_jobs.add_job(Name=f"j{index}", **JOB)
+    client = glue_jobs.client()
+    pages = list(client.get_paginator("get_jobs").paginate(PaginationConfig={"PageSize": 2}))
+    assert sum(len(page["Jobs"]) for page in pages) == 5
+    assert attempts == []
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "code"),
+    [
+        ("get_job", {"JobName": "missing"}, "EntityNotFoundException"),
+        ("get_job", {"JobName": 5}, "InvalidInputException"),
+        (
+            "create_job",
+            {"Name": "j", "Role": "r", "Command": {"Name": "nope"}},
+            "InvalidInputException",
+        ),
+        ("get_jobs", {"NextToken": "forged"}, "InvalidInputException"),
+        ("update_job", {"JobName": "missing", "JobUpdate": JOB}, "EntityNotFoundException"),
+    ],
+)
+def test_invalid_requests(
+    glue_jobs: GlueJobsFake, attempts: list[str], operation: str, params: Any, code: str
+) -> None:
+    client = glue_jobs.client(config=Config(parameter_validation=False))
+    with pytest.raises(ClientError) as caught:
+        getattr(client, operation)(**params)
+    assert caught.value.response["Error"]["Code"] == code
+    assert attempts == []
+
+
+@pytest.mark.parametrize("error", ["InternalServiceException", "ThrottlingException"])
+def test_injected_faults_with_botocores_retries(
+    glue_jobs: GlueJobsFake, attempts: list[str], error: str
+) -> None:
+    glue_jobs.fail("*", error)
+    client = glue_jobs.client(config=Config(retries={"mode": "standard", "total_max_attempts": 4}))
+    with pytest.raises(ClientError) as caught:
+        client.get_jobs()
+    assert caught.value.response["Error"]["Code"] == error
+    assert len(glue_jobs.calls) == 4  # every retry answered by the fake too
+    assert attempts == []
+
+
+def test_a_fault_that_clears_before_the_retries_run_out(
+    glue_jobs: GlueJobsFake, attempts: list[str]
+) -> None:
+    glue_jobs.fail("GetJobs", times=2)
+    assert boto3.client("glue").get_jobs()["Jobs"] == []
+    assert [call.status for call in glue_jobs.calls] == [500, 500, 200]
+    assert attempts == []
+
+
+def test_an_unsupported_operation(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
+    with pytest.raises(UnsupportedOperation, match="StartJobRun"):
+        boto3.client("glue").start_job_run(JobName="j")
+    assert attempts == []
+
+
+def test_malformed_bodies_and_unknown_targets(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
+    client = glue_jobs.client(config=Config(parameter_validation=False))
+
+    def corrupt(request: Any, **_: Any) -> None:
+        request.body = b"{not json"
+        request.headers["X-Amz-Target"] = b"AWSGlue.NoSuchThing"
+
+    client.meta.events.register("before-send.glue.GetJobs", corrupt)
+    with pytest.raises(ClientError) as caught:
+        client.get_jobs()
+    assert caught.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert attempts == []
+
+
+@pytest.mark.parametrize(
+    ("region", "options"),
+    [
+        ("us-east-1", {"endpoint_url": "https://glue.example.internal:8443"}),
+        ("us-east-1", {"endpoint_url": "http://localhost:1"}),
+        ("us-east-1", {"endpoint_url": "http://169.254.169.254"}),
+        ("us-gov-west-1", {"config": Config(use_fips_endpoint=True)}),
+        ("cn-north-1", {}),
+        ("eu-west-1", {"config": Config(use_dualstack_endpoint=True)}),
+    ],
+    ids=["custom-https", "localhost", "link-local", "fips", "china", "dualstack"],
+)
+def test_any_endpoint(
+    glue_jobs: GlueJobsFake, attempts: list[str], region: str, options: dict[str, Any]
+) -> None:
+    client = boto3.client("glue", region_name=region, **options)
+    _all_operations(client)
+    assert {call.region for call in glue_jobs.calls} == {region}
+    assert attempts == []
+
+
+def test_the_aws_cli(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
+    awscli = pytest.importorskip("awscli.clidriver")
+    glue_jobs.add_job(Name="from-cli", **JOB)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = awscli.create_clidriver().main(["glue", "list-jobs", "--output", "json"])
+    assert status == 0
+    assert "from-cli" in out.getvalue()
+    assert attempts == []
+
+
+@pytest.fixture
+def no_credentials_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A machine with no AWS configuration: botocore would go to the instance metadata service."""
+    for key in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_EC2_METADATA_DISABLED",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
+    yield
+
+
+@pytest.mark.usefixtures("no_credentials_anywhere")
+def test_no_credentials_configured_never_reaches_for_instance_metadata(
+    attempts: list[str],
+) -> None:
+    with mock_glue_jobs() as fake:
+        _all_operations(boto3.Session().client("glue"))
+        assert len(fake.calls) == 7
+    assert attempts == []
