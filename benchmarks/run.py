@@ -23,6 +23,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import gc
+import itertools
 import os
 import platform
 import shlex
@@ -32,11 +33,11 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -55,6 +56,7 @@ MOTO = "moto"
 Client = Any  # a botocore Glue client; botocore ships no type information
 Job = dict[str, Any]
 Seed = Callable[[Client, Sequence[Job]], None]
+T = TypeVar("T")
 
 
 def isolate_environment() -> None:
@@ -202,6 +204,7 @@ class Sizes:
     warmup: int  # untimed calls before each timed batch
     small_batch: int  # calls per timed batch for single-job calls
     page_batch: int  # calls per timed batch for calls that answer many jobs
+    chunks: int  # baseline and fake alternate this many times per batch
     list_jobs_store: int
     batch_get_names: int
     activation_iters: dict[str, int]
@@ -216,6 +219,7 @@ FULL = Sizes(
     warmup=5,
     small_batch=150,
     page_batch=15,
+    chunks=10,
     list_jobs_store=1000,
     batch_get_names=25,
     activation_iters={FAKE: 300, MOTO: 20},
@@ -229,6 +233,7 @@ QUICK = Sizes(
     warmup=1,
     small_batch=3,
     page_batch=2,
+    chunks=1,
     list_jobs_store=30,
     batch_get_names=25,
     activation_iters={FAKE: 3, MOTO: 1},
@@ -264,26 +269,47 @@ class _CannedRaw:
 Canned = dict[bytes, tuple[int, dict[str, str], bytes]]
 
 
-def baseline_contender(canned: Canned) -> Contender:
+def baseline_swap(canned: Canned) -> Callable[[], AbstractContextManager[None]]:
+    """The baseline: while entered, ``Endpoint._send`` answers ``canned`` and does nothing else.
+
+    It is installed in place of whatever is there (the fake's wrapper, between the fake's own
+    batches), exactly as the fake installs its own: a wrapt FunctionWrapper around botocore's
+    original method. moto's hook is put back as moto defined it, too, so that nothing the fake
+    installs runs for the baseline.
+    """
     import botocore.endpoint
     import wrapt
     from botocore.awsrequest import AWSResponse
+
+    endpoint = botocore.endpoint.Endpoint
+    original_send = endpoint.__dict__["_send"]
+    if isinstance(original_send, wrapt.FunctionWrapper):
+        raise RuntimeError("Endpoint._send is already patched; build the baseline before that")
+    stubber = getattr(sys.modules.get("moto.core.botocore_stubber"), "BotocoreStubber", None)
+    original_hook = None if stubber is None else stubber.__dict__["__call__"]
 
     def send(wrapped: object, instance: object, args: tuple[Any, ...], kwargs: Job) -> AWSResponse:
         request = args[0] if args else kwargs["request"]
         status, headers, body = canned[request.headers["X-Amz-Target"]]
         return AWSResponse(request.url, status, headers, _CannedRaw(body))
 
-    @contextmanager
-    def active() -> Iterator[Seed]:
-        original = botocore.endpoint.Endpoint.__dict__["_send"]
-        botocore.endpoint.Endpoint._send = wrapt.FunctionWrapper(original, send)
-        try:
-            yield lambda client, jobs: None
-        finally:
-            botocore.endpoint.Endpoint._send = original
+    baseline = wrapt.FunctionWrapper(original_send, send)
 
-    return Contender(BASELINE, active)
+    @contextmanager
+    def swapped_in() -> Iterator[None]:
+        saved_send = endpoint.__dict__["_send"]
+        saved_hook = None if stubber is None else stubber.__dict__["__call__"]
+        endpoint._send = baseline
+        if stubber is not None:
+            stubber.__call__ = original_hook
+        try:
+            yield
+        finally:
+            endpoint._send = saved_send
+            if stubber is not None:
+                stubber.__call__ = saved_hook
+
+    return swapped_in
 
 
 def fake_contender() -> Contender:
@@ -367,24 +393,30 @@ class Samples:
         values = self.by.get(name)
         return statistics.median(values) if values else None
 
-    def ratio(self, num: str, den: str) -> float | None:
-        a, b = self.median(num), self.median(den)
-        return None if a is None or b is None else a / b
-
-    def ratio_range(self, num: str, den: str) -> tuple[float, float] | None:
-        """Smallest and largest ratio of the paired figures of one round: how noisy the ratio is."""
+    def ratios(self, num: str, den: str) -> list[float]:
+        """The ratio of the two contenders' figures in each round (measured side by side)."""
         a, b = self.by.get(num), self.by.get(den)
         if not a or not b:
-            return None
-        ratios = [x / y for x, y in zip(a, b, strict=True)]
-        return min(ratios), max(ratios)
+            return []
+        return [x / y for x, y in zip(a, b, strict=True)]
+
+    def ratio(self, num: str, den: str) -> float | None:
+        """The median of the per-round ratios: steadier than a ratio of medians when the
+        machine's load drifts between rounds."""
+        ratios = self.ratios(num, den)
+        return statistics.median(ratios) if ratios else None
+
+    def ratio_range(self, num: str, den: str) -> tuple[float, float] | None:
+        """Smallest and largest per-round ratio: how noisy the ratio is."""
+        ratios = self.ratios(num, den)
+        return (min(ratios), max(ratios)) if ratios else None
 
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def rotated(items: Sequence[Contender], k: int) -> list[Contender]:
+def rotated(items: Sequence[T], k: int) -> list[T]:
     k %= len(items)
     return [*items[k:], *items[:k]]
 
@@ -394,9 +426,10 @@ def timed_calls(call: Callable[[int], object], start: int, n: int) -> float:
 
     CPU time of this process, not wall time: everything measured runs in this one thread without
     I/O or sleeping, so the two differ only by the time other processes held the CPU -- which on
-    a shared 2-core machine is most of the noise.
+    a shared 2-core machine is most of the noise. Callers collect garbage before their warm-up
+    calls, not here: a collection walks the whole heap and leaves the caches cold for whoever
+    comes next.
     """
-    gc.collect()
     t0 = time.process_time()
     for i in range(start, start + n):
         call(i)
@@ -424,26 +457,74 @@ def capture_canned(fake: Contender, clients: Clients, sizes: Sizes) -> Canned:
 
 
 def measure_calls(
-    contenders: Sequence[Contender], clients: Clients, sizes: Sizes
+    fake: Contender,
+    baseline: Callable[[], AbstractContextManager[None]],
+    moto: Contender | None,
+    clients: Clients,
+    sizes: Sizes,
 ) -> dict[str, Samples]:
+    """Per-call CPU time of each operation, for each contender, one figure per round.
+
+    Baseline and fake alternate in short chunks within one activation of the fake (the baseline
+    swapped in for its chunks), so that they see the same machine from one moment to the next;
+    moto, whose activation is heavy, takes its turn before or after them, in rotation.
+    """
     results = {op.operation: Samples() for op in ops()}
+    groups = [FAKE] + ([MOTO] if moto is not None else [])
     for r in range(sizes.rounds):
         progress(f"  per-call round {r + 1}/{sizes.rounds}")
         for op in ops():
-            n = op.batch(sizes)
-            for contender in rotated(contenders, r):
-                if contender.name == MOTO and op.moto_note:
-                    continue
-                with contender.active() as seed:
-                    client = clients.new()
-                    seed(client, op.state(sizes))
-                    for i in range(sizes.warmup):
-                        op.call(client, i, sizes)
-                    per_call = timed_calls(
-                        lambda i, c=client, o=op: o.call(c, i, sizes), sizes.warmup, n
-                    )
-                results[op.operation].add(contender.name, per_call)
+            for group in rotated(groups, r):
+                if group == FAKE:
+                    fake_time, baseline_time = paired_calls(fake, baseline, op, clients, sizes)
+                    results[op.operation].add(FAKE, fake_time)
+                    results[op.operation].add(BASELINE, baseline_time)
+                elif moto is not None and not op.moto_note:
+                    results[op.operation].add(MOTO, single_calls(moto, op, clients, sizes))
     return results
+
+
+def paired_calls(
+    fake: Contender,
+    baseline: Callable[[], AbstractContextManager[None]],
+    op: Op,
+    clients: Clients,
+    sizes: Sizes,
+) -> tuple[float, float]:
+    """CPU seconds per call of the fake and of the baseline, in alternating chunks."""
+    n = op.batch(sizes)
+    per_chunk = max(1, n // sizes.chunks)
+    spent = {FAKE: 0.0, BASELINE: 0.0}
+    with fake.active() as seed:
+        client = clients.new()
+        seed(client, op.state(sizes))
+        numbers = itertools.count()  # the fake's calls get fresh numbers (CreateJob names)
+        gc.collect()
+        for _ in range(sizes.warmup):
+            op.call(client, next(numbers), sizes)
+        with baseline():
+            for i in range(sizes.warmup):
+                op.call(client, i, sizes)
+        for chunk in range(n // per_chunk):
+            for who in (FAKE, BASELINE) if chunk % 2 == 0 else (BASELINE, FAKE):
+                swap = baseline() if who == BASELINE else nullcontext()
+                with swap:
+                    t0 = time.process_time()
+                    for _ in range(per_chunk):
+                        op.call(client, next(numbers), sizes)
+                    spent[who] += time.process_time() - t0
+    calls = per_chunk * (n // per_chunk)
+    return spent[FAKE] / calls, spent[BASELINE] / calls
+
+
+def single_calls(contender: Contender, op: Op, clients: Clients, sizes: Sizes) -> float:
+    with contender.active() as seed:
+        client = clients.new()
+        seed(client, op.state(sizes))
+        gc.collect()
+        for i in range(sizes.warmup):
+            op.call(client, i, sizes)
+        return timed_calls(lambda i: op.call(client, i, sizes), sizes.warmup, op.batch(sizes))
 
 
 def measure_activation(contenders: Sequence[Contender], sizes: Sizes) -> Samples:
@@ -457,6 +538,7 @@ def measure_activation(contenders: Sequence[Contender], sizes: Sizes) -> Samples
                 with c.active():
                     pass
 
+            gc.collect()
             enter_exit(0)  # untimed: the first entry after another contender may load things
             samples.add(contender.name, timed_calls(enter_exit, 0, n))
     return samples
@@ -478,6 +560,7 @@ def measure_end_to_end(contenders: Sequence[Contender], sizes: Sizes) -> Samples
                     client.get_job(JobName="nightly")
                     client.get_jobs(MaxResults=PAGE)
 
+            gc.collect()
             one_test(0)  # untimed: builds boto3's default session once, as a test suite does
             samples.add(contender.name, timed_calls(one_test, 0, n))
     return samples
@@ -510,6 +593,8 @@ def measure_paging(fake: Contender, clients: Clients, sizes: Sizes) -> Samples:
         variants: list[tuple[str, Callable[[], None]]] = [("all", all_pages), ("first", first_page)]
         all_pages()  # warm-up
         for r in range(sizes.rounds):
+            gc.collect()
+            first_page()  # untimed, after the collection
             for name, run in variants[r % 2 :] + variants[: r % 2]:
                 samples.add(name, timed_calls(lambda i, f=run: f(), 0, 1))
     return samples
@@ -706,8 +791,9 @@ def render(res: Results) -> str:
         "",
         "### Per call, through a real botocore client",
         "",
-        "Median time per call. Ratios are of the medians; in brackets the smallest and largest "
-        "ratio of the paired figures of one round, which shows the noise.",
+        "Median CPU time per call over the rounds. A ratio is the median of the per-round "
+        "ratios, with the smallest and largest in brackets, which shows the noise. Baseline and "
+        "pytest-gluejobs alternate in short chunks within each round; moto runs next to them.",
         "",
         "| Call | baseline | pytest-gluejobs | moto "
         "| pytest-gluejobs / baseline | moto / pytest-gluejobs |",
@@ -828,11 +914,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     clients = Clients()
     fake = fake_contender()
     progress("capturing the fake's answers for the baseline")
-    baseline = baseline_contender(capture_canned(fake, clients, sizes))
-    contenders = [baseline, fake] + ([] if moto_note else [moto_contender()])
-    mockers = contenders[1:]
+    baseline = baseline_swap(capture_canned(fake, clients, sizes))
+    moto = None if moto_note else moto_contender()
+    mockers = [fake] + ([moto] if moto is not None else [])
     progress("per-call costs")
-    calls = measure_calls(contenders, clients, sizes)
+    calls = measure_calls(fake, baseline, moto, clients, sizes)
     progress("activation + deactivation")
     activation = measure_activation(mockers, sizes)
     progress("typical test end to end")
