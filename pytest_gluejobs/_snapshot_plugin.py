@@ -2,7 +2,8 @@
 
 A test's snapshot file is ``__snapshots__/<test file stem>/<test name>[--<name>].json`` beside its
 test file. The test name is the node id after the file (``TestClass.test_name[param-id]``),
-percent-encoded where a character is not safe in a file name, so different tests never share a file.
+percent-encoded where a character is not safe in a file name (reversibly, so two test names never
+make one file name; a file asserted by two tests in one run is an error all the same).
 
 Under pytest-xdist each worker writes the files of the tests it runs (atomically, and no two tests
 share a file) and sends what it asserted, wrote and collected to the controller in its
