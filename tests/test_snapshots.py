@@ -523,6 +523,19 @@ def test_the_same_snapshot_twice_in_a_test_is_an_error(pytester: pytest.Pytester
     )
 
 
+def test_one_file_asserted_by_two_tests_is_an_error(pytester: pytest.Pytester) -> None:
+    # Python test names cannot make one file name; other items (a plugin's) and name= could.
+    session = pytester.parseconfigure().pluginmanager.get_plugin("glue_jobs_snapshots")
+    path = pytester.path / "__snapshots__" / "test_x" / "test_a--b.json"
+    session.claim(path, "test_x.py::test_a")
+    session.claim(path, "test_x.py::test_a")  # the same test again (a rerun) is fine
+
+    with pytest.raises(
+        ValueError, match=r"belongs to both test_x\.py::test_a and test_x\.py::test_a--b"
+    ):
+        session.claim(path, "test_x.py::test_a--b")
+
+
 def test_an_empty_name_is_refused(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_it(glue_jobs):\n    glue_jobs.assert_snapshot(name='')\n")
 
