@@ -143,3 +143,34 @@ def test_the_extractor_reads_directives_and_indented_fences(tmp_path: Path):
         (7, "def f(): ...\n", "not-run"),
         (12, "y = 2\n", None),
     ]
+
+
+# -- links --------------------------------------------------------------------------------------
+
+LINKED_PAGES = [*PAGES, ROOT / "CHANGELOG.md", ROOT / "examples" / "README.md"]
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$", re.MULTILINE)
+
+
+def anchors(page: Path) -> set[str]:
+    """GitHub's anchors for a Markdown page's headings."""
+    return {
+        re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        for heading in _HEADING.findall(page.read_text(encoding="utf-8"))
+    }
+
+
+@pytest.mark.parametrize("page", LINKED_PAGES, ids=[str(p.relative_to(ROOT)) for p in LINKED_PAGES])
+def test_relative_links_lead_somewhere(page: Path):
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    broken = []
+    for target in _LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # an absolute URL: not checked offline
+        path, _, anchor = target.partition("#")
+        linked = (page.parent / path).resolve() if path else page
+        if not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
+            broken.append(f"{target}: no heading with that anchor in {linked.name}")
+    assert not broken, f"broken links in {page.relative_to(ROOT)}:\n" + "\n".join(broken)
