@@ -19,7 +19,7 @@ Expected defaults come from the seed (shared/seed/glue-jobs-api.md): GlueVersion
 research notes (shared/research/glue-behavior.md §2): MaxRetries 0, PythonVersion "2", JobMode
 SCRIPT, JobRunQueuingEnabled false.
 
-Sizing: the hypothesis tests run about 3,500 examples in all (GLUEJOBS_FUZZ_SCALE multiplies it).
+Sizing: the hypothesis tests run about 3,000 examples in all (GLUEJOBS_FUZZ_SCALE multiplies it).
 """
 
 from __future__ import annotations
@@ -386,7 +386,7 @@ def get_job(client: Any, name: str) -> dict[str, Any]:
     return job
 
 
-@examples(400)
+@examples(300)
 @given(request=create_requests())
 def test_a_valid_create_job_is_accepted_and_returned_as_sent(
     glue_jobs: GlueJobsFake, client: Any, request: dict[str, Any]
@@ -400,7 +400,7 @@ def test_a_valid_create_job_is_accepted_and_returned_as_sent(
     assert glue_jobs.tags(request["Name"]) == request.get("Tags", {})
 
 
-@examples(300)
+@examples(200)
 @given(name=_job_names, first=job_definitions(), update=job_definitions())
 def test_a_valid_update_job_replaces_the_definition(
     glue_jobs: GlueJobsFake,
