@@ -360,6 +360,11 @@ def test_bad_frozen_time(glue_jobs):
     pass
 
 
+@pytest.mark.glue_fault("GetJob", "NoSuchError")
+def test_bad_fault_marker():
+    pass
+
+
 def test_interrupted_in_a_block(glue_jobs):
     from pytest_gluejobs import mock_glue_jobs
     try:
@@ -380,7 +385,7 @@ def test_failing_tests_and_erroring_fixtures_remove_the_patch(pytester: pytest.P
     pytester.makepyfile(test_probe=TEARDOWN_PROBE)
     result = pytester.runpytest("-p", "no:cacheprovider")
     # test_broken_teardown passes, then errors in teardown (counted as both).
-    result.assert_outcomes(passed=3, failed=1, errors=4)
+    result.assert_outcomes(passed=3, failed=1, errors=5)
     assert not is_patched()
 
 
