@@ -101,6 +101,8 @@ class GlueJobsMachine(RuleBasedStateMachine):
             assert caught.value.response["Error"]["Code"] == "AlreadyExistsException"
             return
         assert self.client.create_job(**params)["Name"] == name
+        # Recorded as sent: the fake fills defaults into its job, never into the request.
+        assert self.fake.calls[-1].params == params
         vandalize(params)  # what the caller passed is not kept by reference
         self._written(name, {"Description": description, "DefaultArguments": {"--k": description}})
         self.tags[name] = dict(tags)
@@ -136,6 +138,7 @@ class GlueJobsMachine(RuleBasedStateMachine):
             assert caught.value.response["Error"]["Code"] == "EntityNotFoundException"
             return
         assert self.client.update_job(JobName=name, JobUpdate=update)["JobName"] == name
+        assert self.fake.calls[-1].params == {"JobName": name, "JobUpdate": update}
         vandalize(update)
         # UpdateJob replaces the definition: DefaultArguments is gone; tags stay.
         self._written(name, {"Description": description, "Role": "role2"})

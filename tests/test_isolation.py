@@ -120,6 +120,22 @@ class TestCaseDecorated(unittest.TestCase):
         use_and_dirty(self.glue_jobs)
 
 
+@pytest.fixture(scope="class")
+def block_around_tests():
+    with mock_glue_jobs() as fake:
+        fake.add_job(Name="block-job", Role="r", Command={"Name": "glueetl"})
+        yield fake
+
+
+class TestFixtureInsideABlock:
+    # The block is active across the class's tests; each test's fixture nests inside it.
+    @pytest.mark.parametrize("round", ROUNDS)
+    def test_fixture(self, block_around_tests, glue_jobs, round):
+        use_and_dirty(glue_jobs)
+        assert list(block_around_tests.jobs) == ["block-job"]
+        assert block_around_tests.calls == []
+
+
 @pytest.mark.parametrize("round", ROUNDS)
 def test_between_fakes_nothing_is_patched_and_the_environment_is_back(round):
     assert not is_patched()
@@ -131,7 +147,7 @@ def test_no_state_crosses_between_tests(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_probe=LEAK_PROBE)
     # In this process: a leak through module state (the patch, the fake stack) would show too.
     result = pytester.runpytest("-p", "no:cacheprovider", "-W", "ignore::UserWarning")
-    result.assert_outcomes(passed=20)
+    result.assert_outcomes(passed=23)
 
 
 def test_the_probe_would_see_a_leak(pytester: pytest.Pytester) -> None:
