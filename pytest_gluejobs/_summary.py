@@ -55,14 +55,20 @@ class FakeUsage:
         unfired = self.counts["unfired"]
         if self._config.get_verbosity() <= 0 and not unfired and not written:
             return
+        counts = self.counts
         line = (
-            f"glue_jobs: {self.counts['tests']} test(s) used the fake, "
-            f"{self.counts['calls']} call(s) answered, {self.counts['injected']} failed by "
-            f"injected faults, {written} snapshot file(s) written"
+            f"glue_jobs: {_count(counts['tests'], 'test')} used the fake: "
+            f"{_count(counts['calls'], 'call')} answered, "
+            f"{_count(counts['injected'], 'injected fault')}, "
+            f"{_count(written, 'snapshot file')} written"
         )
         if unfired:
-            line += f"; {unfired} fault(s) never fired (see the warnings above)"
+            line += f"; {_count(unfired, 'fault')} never fired (see the warnings above)"
         terminalreporter.write_line(line, yellow=bool(unfired))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def configure(config: pytest.Config) -> None:

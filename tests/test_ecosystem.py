@@ -279,7 +279,7 @@ def test_two_calls(glue_jobs):
 def test_without_the_fake():
     pass
 """
-SUMMARY = "glue_jobs: 2 test(s) used the fake, 4 call(s) answered, 1 failed by injected faults, "
+SUMMARY = "glue_jobs: 2 tests used the fake: 4 calls answered, 1 injected fault, "
 
 
 def test_summary_line_with_verbose(pytester: pytest.Pytester):
@@ -288,7 +288,7 @@ def test_summary_line_with_verbose(pytester: pytest.Pytester):
     result = pytester.runpytest("-v")
 
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines([SUMMARY + "0 snapshot file(s) written"])
+    result.stdout.fnmatch_lines([SUMMARY + "0 snapshot files written"])
 
 
 def test_no_summary_line_without_verbose_when_all_is_well(pytester: pytest.Pytester):
@@ -315,8 +315,8 @@ def test_never_deletes(glue_jobs):
     result.assert_outcomes(passed=4, warnings=1)
     result.stdout.fnmatch_lines(
         [
-            "glue_jobs: 3 test(s) used the fake, 5 call(s) answered, 1 failed by injected faults, "
-            "0 snapshot file(s) written; 1 fault(s) never fired (see the warnings above)"
+            "glue_jobs: 3 tests used the fake: 5 calls answered, 1 injected fault, "
+            "0 snapshot files written; 1 fault never fired (see the warnings above)"
         ]
     )
 
@@ -337,7 +337,7 @@ def test_snapshot(glue_jobs):
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(
         [
-            "glue_jobs: 3 test(s) used the fake, 4 call(s) answered, 1 failed by injected faults, "
-            "1 snapshot file(s) written"
+            "glue_jobs: 3 tests used the fake: 4 calls answered, 1 injected fault, "
+            "1 snapshot file written"
         ]
     )
