@@ -197,3 +197,37 @@ def test_the_api_reference_names_every_public_member():
     }
     missing = sorted(name for name in public - _UNDOCUMENTED if f"`{name}" not in reference)
     assert not missing, f"docs/api.md does not mention: {', '.join(missing)}"
+
+
+# -- the harness itself can fail ------------------------------------------------------------------
+
+
+def synthetic(code: str, directive: str | None = None) -> Block:
+    return Block(ROOT / "docs" / "synthetic.md", 1, code, directive)
+
+
+FAILING_TEST = "def test_x(glue_jobs):\n    assert glue_jobs.jobs == {'x': 1}\n"
+PASSING_TEST = "def test_x(glue_jobs):\n    assert glue_jobs.jobs == {}\n"
+
+
+def test_a_failing_test_block_fails(pytester: pytest.Pytester):
+    with pytest.raises(AssertionError, match="did not pass"):
+        run_as_test_file(synthetic(FAILING_TEST), pytester)
+
+
+def test_an_expect_failure_test_block_that_passes_fails(pytester: pytest.Pytester):
+    with pytest.raises(AssertionError, match="its tests passed"):
+        run_as_test_file(synthetic(PASSING_TEST, "expect-failure"), pytester)
+    run_as_test_file(synthetic(FAILING_TEST, "expect-failure"), pytester)
+
+
+def test_a_plain_block_runs_with_an_active_fake_named_glue_jobs():
+    execute(
+        synthetic(
+            "import boto3\nboto3.client('glue').create_job(Name='x', Role='R', "
+            "Command={'Name': 'glueetl', 'ScriptLocation': 's3://b/x.py'})\n"
+            "assert list(glue_jobs.jobs) == ['x']\n"
+        )
+    )
+    with pytest.raises(AssertionError):
+        execute(synthetic("assert glue_jobs.jobs\n"))
