@@ -18,6 +18,7 @@ from ._errors import GlueError
 from ._faults import Fault, FaultRules
 from ._jsondata import clone
 from ._service import GlueJobsService
+from ._signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 from ._store import Partition
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 
 # While active, clients that find no configuration get these; nothing can reach AWS anyway.
-_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+_TEST_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
+}
 # A session token would not match the test keys; a named profile would override them (botocore
 # skips environment credentials when a profile is set explicitly).
 _UNSET_WHILE_ACTIVE = (

@@ -23,7 +23,7 @@ import botocore.endpoint
 import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _moto_compat
+from . import _moto_compat, _signing
 from ._calls import Call, CallLog
 from ._errors import GlueError, UnsupportedOperation
 from ._faults import FaultRules
@@ -184,7 +184,7 @@ _original_send: Any = None
 
 
 def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    interceptor = _stack[-1] if _stack else None
+    interceptor = next(reversed(_stack), None)
     if interceptor is None or getattr(endpoint, "_endpoint_prefix", None) != "glue":
         _last_call.call = None
         return wrapped(*args, **kwargs)
@@ -211,7 +211,7 @@ class _RetrySleep:
     @staticmethod
     def sleep(seconds: float) -> None:
         call: Call | None = getattr(_last_call, "call", None)
-        interceptor = _stack[-1] if _stack else None
+        interceptor = next(reversed(_stack), None)
         if call is None or interceptor is None:
             time.sleep(seconds)
             return
@@ -234,6 +234,7 @@ def activate(interceptor: Interceptor) -> None:
             _original_send = botocore.endpoint.Endpoint.__dict__["_send"]
             botocore.endpoint.Endpoint._send = wrapt.FunctionWrapper(_original_send, _send)
             botocore.endpoint.time = _RetrySleep()
+            _signing.install()
             _moto_compat.install()
         _stack.append(interceptor)
 
@@ -247,6 +248,7 @@ def deactivate(interceptor: Interceptor) -> None:
         if not _stack and _original_send is not None:
             botocore.endpoint.Endpoint._send = _original_send
             botocore.endpoint.time = time
+            _signing.uninstall()
             _moto_compat.uninstall()
             _original_send = None
 

@@ -1,0 +1,58 @@
+"""While a fake is active, Glue requests are signed with test credentials, never the caller's.
+
+Nothing signed here leaves the process, but a session that resolved real credentials before the
+fake started (botocore caches them) would otherwise sign Glue requests with the real keys, and a
+refreshable credential could even call STS to renew itself. Substituting the test credentials at
+signing time rules both out. A 12-digit access key id is kept: it names the fake's account
+(DESIGN §3), and no real AWS key looks like that.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import wrapt
+from botocore.credentials import Credentials
+from botocore.signers import RequestSigner
+
+TEST_ACCESS_KEY_ID = "testing"
+TEST_SECRET_ACCESS_KEY = "testing"
+
+_TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
+_ACCOUNT_KEY = re.compile(r"\d{12}")
+_original: Any = None
+
+
+def _names_an_account(credentials: object) -> bool:
+    # Only plain credentials are read: reading refreshable ones may renew them over the network.
+    if type(credentials) is not Credentials:
+        return False
+    return _ACCOUNT_KEY.fullmatch(credentials.access_key or "") is not None
+
+
+def _test_credentials_for_glue(
+    wrapped: Any, signer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    signing_name = args[0] if args else kwargs.get("signing_name")
+    if signing_name == "glue" and not _names_an_account(signer._credentials):
+        if args:
+            kwargs["signing_name"], args = args[0], args[1:]
+        kwargs["request_credentials"] = _TEST_CREDENTIALS
+    return wrapped(*args, **kwargs)
+
+
+def install() -> None:
+    global _original
+    if _original is None:
+        _original = RequestSigner.__dict__["get_auth_instance"]
+        RequestSigner.get_auth_instance = wrapt.FunctionWrapper(
+            _original, _test_credentials_for_glue
+        )
+
+
+def uninstall() -> None:
+    global _original
+    if _original is not None:
+        RequestSigner.get_auth_instance = _original
+        _original = None
