@@ -24,7 +24,7 @@ _ACCOUNT_KEY = re.compile(r"\d{12}")
 _original: Any = None
 
 
-def _names_an_account(credentials: object) -> bool:
+def _names_an_account(credentials: Any) -> bool:
     # Only plain credentials are read: reading refreshable ones may renew them over the network.
     if type(credentials) is not Credentials:
         return False
