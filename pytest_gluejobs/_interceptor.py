@@ -11,6 +11,7 @@ answered is not slept (it is recorded on the Call) unless real sleeping was aske
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import threading
@@ -112,7 +113,7 @@ class Interceptor:
         # Only an error can be retried: a later sleep after a success is not this call's back-off.
         _last_call.call = None if error is None else call
         headers = {
-            "x-amzn-RequestId": str(uuid.uuid4()),
+            "x-amzn-RequestId": _request_id(),
             "Content-Type": "application/x-amz-json-1.1",
             "Content-Length": str(len(body)),
         }
@@ -133,6 +134,16 @@ class Interceptor:
             if host is not None:
                 region = host.group(1)
         return account, region
+
+
+_PROCESS_ID = uuid.uuid4().hex
+_request_numbers = itertools.count(1)
+
+
+def _request_id() -> str:
+    """A UUID-shaped id unique in this process: uuid4 reads os.urandom, a system call, per call."""
+    p = _PROCESS_ID
+    return f"{p[:8]}-{p[8:12]}-4{p[13:16]}-8{p[17:20]}-{next(_request_numbers):012x}"
 
 
 def _header(request: AWSPreparedRequest, name: str) -> str | None:

@@ -53,7 +53,10 @@ class Result:
         return data
 
     def body(self) -> bytes:
-        parts = [to_json(key) + b":" + to_json(value) for key, value in self._fields.items()]
+        fields = to_json(self._fields)
+        if not self._jobs:
+            return fields
+        parts = [fields[1:-1]] if self._fields else []
         for key, value in self._jobs.items():
             if isinstance(value, list):
                 encoded = b"[" + b",".join(record.wire() for record in value) + b"]"
@@ -214,4 +217,5 @@ def _has_tags(job_tags: Mapping[str, str] | None, wanted: Mapping[str, str]) -> 
     """Every wanted tag is on the job with the same value (our reading; Glue does not say)."""
     if not job_tags:
         return False
-    return all(job_tags.get(key) == value for key, value in wanted.items())
+    # Item views compare as sets, in C: several times faster than a generator per job.
+    return wanted.items() <= job_tags.items()

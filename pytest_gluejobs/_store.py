@@ -21,9 +21,13 @@ def _wire_value(value: object) -> float:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
+# One encoder for every call: json.dumps with any non-default option builds a new one each time.
+_ENCODER = json.JSONEncoder(default=_wire_value, separators=(",", ":"))
+
+
 def to_json(data: object) -> bytes:
     """Glue's JSON encoding of response data (timestamps as epoch seconds)."""
-    return json.dumps(data, default=_wire_value, separators=(",", ":")).encode()
+    return _ENCODER.encode(data).encode()
 
 
 class JobRecord:
@@ -80,14 +84,15 @@ class JobStore:
         self._lock = threading.RLock()
         self._partitions: dict[Partition, PartitionJobs] = {}
 
-    @contextmanager
-    def partition(self, partition: Partition) -> Iterator[PartitionJobs]:
+    def partition(self, partition: Partition) -> _Held:
         """Hold the lock and give the partition's jobs (created empty on first use)."""
-        with self._lock:
-            jobs = self._partitions.get(partition)
-            if jobs is None:
-                jobs = self._partitions[partition] = PartitionJobs()
-            yield jobs
+        return _Held(self, partition)
+
+    def _jobs_of(self, partition: Partition) -> PartitionJobs:
+        jobs = self._partitions.get(partition)
+        if jobs is None:
+            jobs = self._partitions[partition] = PartitionJobs()
+        return jobs
 
     @contextmanager
     def all_partitions(self) -> Iterator[dict[Partition, PartitionJobs]]:
@@ -97,3 +102,25 @@ class JobStore:
     def clear(self) -> None:
         with self._lock:
             self._partitions.clear()
+
+
+class _Held:
+    """What ``with store.partition(p) as jobs`` enters. Every request enters one, and a plain
+    class costs a third of a generator-based context manager."""
+
+    __slots__ = ("_partition", "_store")
+
+    def __init__(self, store: JobStore, partition: Partition) -> None:
+        self._store = store
+        self._partition = partition
+
+    def __enter__(self) -> PartitionJobs:
+        self._store._lock.acquire()
+        try:
+            return self._store._jobs_of(self._partition)
+        except BaseException:
+            self._store._lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self._store._lock.release()

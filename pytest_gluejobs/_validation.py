@@ -89,8 +89,9 @@ _Check = Callable[[object, str, _Report, int], None]
 #: The constraint texts a scalar value violates (empty if none).
 _Violations = Callable[[object], tuple[str, ...]]
 
-#: A structure's members (JSON key, path segment, check, required) and the set of their keys.
-_MemberTable = tuple[list[tuple[str, str, _Check, bool]], frozenset[object]]
+#: A structure's members (JSON key, path segment, check, scalar violations or None, required)
+#: and the set of their keys.
+_MemberTable = tuple[list[tuple[str, str, _Check, _Violations | None, bool]], frozenset[object]]
 
 _compiled: dict[str, tuple[_Check, _Violations | None]] = {}
 _requests: dict[str, _Check] = {}
@@ -344,14 +345,19 @@ def _structure(shape: StructureShape) -> _Check:
         members, names = table
         prefix = f"{path}." if path else ""
         present = 0
-        for key, wire_path, member_check, required in members:
+        for key, wire_path, member_check, member_violations, required in members:
             item = value.get(key)
             if item is None:
                 if required:
                     report.null(prefix + wire_path)
                 continue
             present += 1
-            member_check(item, prefix + wire_path, report, depth + 1)
+            if member_violations is None:
+                member_check(item, prefix + wire_path, report, depth + 1)
+            else:
+                # A scalar: checked here, and its path only built for a violation (rare).
+                for text in member_violations(item):
+                    report.violation(item, prefix + wire_path, text)
         if present != len(value):
             for key in value:
                 if key not in names:
@@ -366,12 +372,12 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
         (
             member.serialization.get("name", name),
             _lower_camel(name),
-            _compiled_shape(member)[0],
+            *_compiled_shape(member),
             name in required,
         )
         for name, member in shape.members.items()
     ]
-    return members, frozenset(key for key, _, _, _ in members)
+    return members, frozenset(member[0] for member in members)
 
 
 def _unknown_member(key: object, path: str, shape: StructureShape, operation: str) -> str:
