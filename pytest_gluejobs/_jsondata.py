@@ -21,12 +21,3 @@ def _clone(value: Any) -> Any:
     if type(value) is list:
         return [_clone(v) for v in value]
     return value
-
-
-def without_none(value: Any) -> Any:
-    """The value without ``None`` members at any depth: Glue treats null members as absent."""
-    if type(value) is dict:
-        return {k: without_none(v) for k, v in value.items() if v is not None}
-    if type(value) is list:
-        return [without_none(v) for v in value]
-    return value

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from ._errors import invalid_input
-from ._jsondata import without_none
 
 #: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray).
 JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glueray")
@@ -68,10 +67,11 @@ def build_job(
 ) -> dict[str, Any]:
     """The stored Job for a CreateJob request or a JobUpdate, with Glue's defaults applied.
 
-    ``definition`` has passed shape validation and holds no ``Name`` or ``Tags``; it is not mutated.
+    ``definition`` is validation's copy of the request's definition (no null members, no ``Name``
+    or ``Tags``); the job takes it over, so its containers end up in the job and may be changed.
     Raises GlueError (InvalidInputException) when a semantic rule is broken.
     """
-    job: dict[str, Any] = {"Name": name, **without_none(definition)}
+    job: dict[str, Any] = {"Name": name, **definition}
     command = job["Command"]
     command_name = _command_name(command)
     version = job.setdefault("GlueVersion", default_glue_version)

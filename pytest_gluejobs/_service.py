@@ -96,21 +96,22 @@ class GlueJobsService:
         assert tuple(self._handlers) == OPERATIONS
 
     def handle(self, operation: str, params: object, partition: Partition) -> Result:
-        """Answer one request; raises GlueError for whatever Glue would refuse."""
-        validate(operation, params)
-        assert isinstance(params, dict)
-        return self._handlers[operation](params, partition)
+        """Answer one request; raises GlueError for whatever Glue would refuse.
+
+        Handlers get validation's copy of ``params``, without null members, and may keep it.
+        """
+        return self._handlers[operation](validate(operation, params), partition)
 
     # -- writes ---------------------------------------------------------------------------------
 
     def _create_job(self, params: Params, partition: Partition) -> Result:
-        name = params["Name"]
-        definition = {k: v for k, v in params.items() if k not in ("Name", "Tags")}
-        tags = params.get("Tags") or {}
+        # ``params`` is this request's own copy: what is left of it becomes the job.
+        name = params.pop("Name")
+        tags = params.pop("Tags", None) or {}
         check_tag_keys(tags)
         now = _now()
         job = build_job(
-            definition,
+            params,
             name=name,
             created_on=now,
             last_modified_on=now,
@@ -121,7 +122,7 @@ class GlueJobsService:
                 raise GlueError("AlreadyExistsException", f"Job {name} already exists.")
             jobs.put(name, job)
             if tags:
-                jobs.tags[name] = dict(tags)
+                jobs.tags[name] = tags
         return Result({"Name": name})
 
     def _update_job(self, params: Params, partition: Partition) -> Result:

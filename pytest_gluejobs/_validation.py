@@ -7,7 +7,11 @@ framework words constraint violations (``2 validation errors detected: Value 'â€
 failed to satisfy constraint: â€¦``). Nothing is hard-coded per member: a newer botocore with new
 members or enum values is followed without a release.
 
-Each shape is compiled once, by name, into a closure; structures build their member table on first
+A valid request is also copied, without its null members, for the service to keep: one walk that
+stops at the first violation does both. Only an invalid request is walked again, by the checks that
+collect and word every violation, so the common case pays for one walk and no message building.
+
+Each shape is compiled once, by name, into closures; structures build their member tables on first
 use, so recursive shapes (``Mapping.Children``) are fine. Input nesting is capped, so no input can
 exhaust the Python stack.
 """
@@ -18,7 +22,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
@@ -89,23 +93,51 @@ _Check = Callable[[object, str, _Report, int], None]
 #: The constraint texts a scalar value violates (empty if none).
 _Violations = Callable[[object], tuple[str, ...]]
 
+#: Copies a valid container value found at a container depth, dropping null structure members;
+#: raises _Invalid at its first violation.
+_Clean = Callable[[object, int], Any]
+#: A shape's check, its scalar violations (None for containers) and its copier (None for scalars).
+_Compiled = tuple[_Check, _Violations | None, _Clean | None]
+
 #: A structure's members (JSON key, path segment, check, scalar violations or None, required)
 #: and the set of their keys.
 _MemberTable = tuple[list[tuple[str, str, _Check, _Violations | None, bool]], frozenset[object]]
+#: A structure's members by JSON key (copier, scalar violations), and its required keys.
+_CopyTable = tuple[dict[object, tuple[_Clean | None, _Violations | None]], tuple[str, ...]]
 
-_compiled: dict[str, tuple[_Check, _Violations | None]] = {}
-_requests: dict[str, _Check] = {}
+_compiled: dict[str, _Compiled] = {}
+_requests: dict[str, _Compiled] = {}
 
 
-def validate(operation: str, params: object) -> None:
+class _Invalid(Exception):
+    """The fast walk met a violation: the full checks then find and word every one."""
+
+
+def validate(operation: str, params: object) -> dict[str, Any]:
     """Raise InvalidInputException if ``params`` violates the input shape of ``operation``.
 
     ``params`` is a decoded JSON request body, so any JSON value; nothing but that GlueError
-    escapes.
+    escapes. A valid request is returned as a new copy without null members at any depth (Glue
+    treats them as absent), which the caller owns: nothing in it is shared with ``params``.
     """
-    check = _requests.get(operation)
-    if check is None:
-        check = _requests[operation] = _compile(_model.operation_model(operation).input_shape)[0]
+    compiled = _requests.get(operation)
+    if compiled is None:
+        compiled = _requests[operation] = _compile(_model.operation_model(operation).input_shape)
+    check, _, clean = compiled
+    assert clean is not None  # an input shape is a structure
+    try:
+        return clean(params, 0)  # type: ignore[no-any-return]
+    except _Invalid:
+        pass
+    _raise_violations(operation, params, check)
+    raise AssertionError(
+        f"pytest-gluejobs: the fast and the full validation of {operation} disagree on "
+        f"{_show(params, as_json=True)}; please report this"
+    )
+
+
+def _raise_violations(operation: str, params: object, check: _Check) -> None:
+    """Raise InvalidInputException naming every violation in ``params``, if there is any."""
     report = _Report(operation)
     if isinstance(params, dict):
         check(params, "", report, 0)
@@ -126,28 +158,28 @@ def _lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _compiled_shape(shape: Shape) -> tuple[_Check, _Violations | None]:
-    """The check (and, for scalars, the violations function) of ``shape``, compiled once."""
+def _compiled_shape(shape: Shape) -> _Compiled:
+    """The check, scalar violations and copier of ``shape``, compiled once."""
     found = _compiled.get(shape.name)
     if found is None:
         found = _compiled[shape.name] = _compile(shape)
     return found
 
 
-def _compile(shape: Shape) -> tuple[_Check, _Violations | None]:
+def _compile(shape: Shape) -> _Compiled:
     if isinstance(shape, StructureShape):
-        return _structure(shape), None
+        return _structure(shape), None, _structure_copy(shape)
     if isinstance(shape, ListShape):
-        return _list(shape), None
+        return _list(shape), None, _list_copy(shape)
     if isinstance(shape, MapShape):
-        return _map(shape), None
+        return _map(shape), None, _map_copy(shape)
     violations = _scalar(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
         for text in violations(value):
             report.violation(value, path, text)
 
-    return check, violations
+    return check, violations, None
 
 
 # --- scalars ------------------------------------------------------------------------------------
@@ -372,12 +404,57 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
         (
             member.serialization.get("name", name),
             _lower_camel(name),
-            *_compiled_shape(member),
+            *_compiled_shape(member)[:2],
             name in required,
         )
         for name, member in shape.members.items()
     ]
     return members, frozenset(member[0] for member in members)
+
+
+def _structure_copy(shape: StructureShape) -> _Clean:
+    # As in _structure: the table is built on first use, in one assignment.
+    table: _CopyTable | None = None
+
+    def copy(value: object, depth: int) -> dict[str, Any]:
+        nonlocal table
+        if not isinstance(value, dict) or depth > MAX_DEPTH:
+            raise _Invalid
+        if table is None:
+            table = _structure_copy_table(shape)
+        members, required = table
+        out: dict[str, Any] = {}
+        # Walks what was sent, not every member the shape could have.
+        for key, item in value.items():
+            member = members.get(key)
+            if member is None:
+                raise _Invalid  # an unknown member, even a null one
+            if item is None:
+                continue
+            member_copy, member_violations = member
+            if member_copy is not None:
+                out[key] = member_copy(item, depth + 1)
+            elif member_violations is not None and member_violations(item):
+                raise _Invalid
+            else:
+                out[key] = item
+        for key in required:
+            if key not in out:
+                raise _Invalid
+        return out
+
+    return copy
+
+
+def _structure_copy_table(shape: StructureShape) -> _CopyTable:
+    members: dict[object, tuple[_Clean | None, _Violations | None]] = {}
+    for name, member in shape.members.items():
+        _, violations, copy = _compiled_shape(member)
+        members[member.serialization.get("name", name)] = (copy, violations)
+    required = tuple(
+        shape.members[name].serialization.get("name", name) for name in shape.required_members
+    )
+    return members, required
 
 
 def _unknown_member(key: object, path: str, shape: StructureShape, operation: str) -> str:
@@ -391,9 +468,12 @@ def _unknown_member(key: object, path: str, shape: StructureShape, operation: st
     )
 
 
+def _size_bounds(shape: Shape) -> tuple[int, int | None]:
+    return shape.metadata.get("min", 0), shape.metadata.get("max")
+
+
 def _size_violations(shape: Shape) -> Callable[[int], list[str]]:
-    low: int = shape.metadata.get("min", 0)
-    high: int | None = shape.metadata.get("max")
+    low, high = _size_bounds(shape)
 
     def violations(size: int) -> list[str]:
         found = []
@@ -407,7 +487,7 @@ def _size_violations(shape: Shape) -> Callable[[int], list[str]]:
 
 
 def _list(shape: ListShape) -> _Check:
-    element_check, element_violations = _compiled_shape(shape.member)
+    element_check, element_violations, _ = _compiled_shape(shape.member)
     size_violations = _size_violations(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
@@ -434,9 +514,28 @@ def _list(shape: ListShape) -> _Check:
     return check
 
 
+def _list_copy(shape: ListShape) -> _Clean:
+    _, element_violations, element_copy = _compiled_shape(shape.member)
+    low, high = _size_bounds(shape)
+
+    def copy(value: object, depth: int) -> list[Any]:
+        if not isinstance(value, list) or len(value) < low:
+            raise _Invalid
+        if high is not None and len(value) > high:
+            raise _Invalid
+        if element_copy is not None:
+            return [element_copy(item, depth + 1) for item in value]
+        for item in value:
+            if item is None or (element_violations is not None and element_violations(item)):
+                raise _Invalid
+        return list(value)
+
+    return copy
+
+
 def _map(shape: MapShape) -> _Check:
     key_violations = _compiled_shape(shape.key)[1] or _anything
-    value_check, value_violations = _compiled_shape(shape.value)
+    value_check, value_violations, _ = _compiled_shape(shape.value)
     size_violations = _size_violations(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
@@ -468,6 +567,28 @@ def _map(shape: MapShape) -> _Check:
             report.violation(value, path, f"Map value must satisfy constraint: [{texts}]")
 
     return check
+
+
+def _map_copy(shape: MapShape) -> _Clean:
+    key_violations = _compiled_shape(shape.key)[1] or _anything
+    _, value_violations, value_copy = _compiled_shape(shape.value)
+    low, high = _size_bounds(shape)
+
+    def copy(value: object, depth: int) -> dict[Any, Any]:
+        if not isinstance(value, dict) or len(value) < low:
+            raise _Invalid
+        if high is not None and len(value) > high:
+            raise _Invalid
+        for key, item in value.items():
+            if item is None or key_violations(key):
+                raise _Invalid
+            if value_violations is not None and value_violations(item):
+                raise _Invalid
+        if value_copy is None:
+            return dict(value)
+        return {key: value_copy(item, depth + 1) for key, item in value.items()}
+
+    return copy
 
 
 # --- showing values -----------------------------------------------------------------------------
