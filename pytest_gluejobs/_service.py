@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from ._errors import GlueError, invalid_input
@@ -53,6 +54,14 @@ class Result:
         return data
 
     def body(self) -> bytes:
+        if not self._jobs and len(self._fields) == 1:
+            ((key, value),) = self._fields.items()
+            if type(value) is str:
+                # A write's answer ({"Name": ...}): the JSON encoder's set-up per call costs
+                # eight times this.
+                return (
+                    f"{{{encode_basestring_ascii(key)}:{encode_basestring_ascii(value)}}}".encode()
+                )
         fields = to_json(self._fields)
         if not self._jobs:
             return fields
@@ -68,6 +77,8 @@ class Result:
 
 def _now() -> datetime:
     # Read at call time so freezegun controls it; Glue's wire format carries milliseconds.
+    # (Not time.time_ns(), which would be cheaper: freezegun derives it from a float, so a
+    # frozen 12:00:00.250 would come out as .249.)
     now = datetime.now(timezone.utc)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
