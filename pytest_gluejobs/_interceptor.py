@@ -10,6 +10,7 @@ answered is not slept (it is recorded on the Call) unless real sleeping was aske
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -17,7 +18,6 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import botocore.endpoint
@@ -41,8 +41,8 @@ _ACCOUNT_ID = re.compile(r"\d{12}")
 class _Body(io.BytesIO):
     """The raw stream botocore reads a response body from."""
 
-    def stream(self, **kwargs: Any) -> Iterator[bytes]:
-        yield self.getvalue()
+    def stream(self, **kwargs: Any) -> tuple[bytes]:
+        return (self.getvalue(),)
 
 
 class Interceptor:
@@ -124,26 +124,44 @@ class Interceptor:
     ) -> Partition:
         account, region = self.default_partition
         auth = _header(request, "Authorization")
-        scope = _CREDENTIAL_SCOPE.search(auth) if auth else None
+        scope = None
+        if auth:
+            # The signature at the end changes with every request; the credential scope before
+            # it seldom does, so that part is parsed once per distinct value.
+            signature = auth.rfind(", Signature=")
+            scope = _cached_scope(auth[:signature]) if signature > 0 else None
+            if scope is None:
+                scope = _credential_scope(auth)
         if scope is not None:
-            if _ACCOUNT_ID.fullmatch(scope.group(1)):
-                account = scope.group(1)
-            region = scope.group(2)
-        else:
-            host = _HOST_REGION.search(endpoint.host)
-            if host is not None:
-                region = host.group(1)
+            return scope[0] or account, scope[1]
+        host = _HOST_REGION.search(endpoint.host)
+        if host is not None:
+            region = host.group(1)
         return account, region
 
 
+def _credential_scope(auth: str) -> tuple[str | None, str] | None:
+    """(account id or None, region) from a SigV4 Authorization header, or None."""
+    scope = _CREDENTIAL_SCOPE.search(auth)
+    if scope is None:
+        return None
+    account = scope.group(1) if _ACCOUNT_ID.fullmatch(scope.group(1)) else None
+    return account, scope.group(2)
+
+
+_cached_scope = functools.lru_cache(maxsize=64)(_credential_scope)
+
+
 _PROCESS_ID = uuid.uuid4().hex
+_REQUEST_ID_PREFIX = (
+    f"{_PROCESS_ID[:8]}-{_PROCESS_ID[8:12]}-4{_PROCESS_ID[13:16]}-8{_PROCESS_ID[17:20]}-"
+)
 _request_numbers = itertools.count(1)
 
 
 def _request_id() -> str:
     """A UUID-shaped id unique in this process: uuid4 reads os.urandom, a system call, per call."""
-    p = _PROCESS_ID
-    return f"{p[:8]}-{p[8:12]}-4{p[13:16]}-8{p[17:20]}-{next(_request_numbers):012x}"
+    return f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}"
 
 
 def _header(request: AWSPreparedRequest, name: str) -> str | None:
