@@ -238,6 +238,8 @@ def _string(shape: Shape) -> _Violations:
     enum_text = f"Member must satisfy enum value set: [{', '.join(enum)}]"
     pattern_text = metadata.get("pattern")
     pattern = _java_regex(pattern_text) if pattern_text is not None else None
+    if low <= 0 and high is None and allowed is None and pattern is None:
+        return _any_string
 
     def violations(value: object) -> tuple[str, ...]:
         if not isinstance(value, str):
@@ -262,6 +264,11 @@ def _string(shape: Shape) -> _Violations:
         return tuple(found)
 
     return violations
+
+
+def _any_string(value: object) -> tuple[str, ...]:
+    """An unconstrained string shape's violations; the copiers check it in line."""
+    return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_STRING
 
 
 def _enum_values(shape: Shape) -> list[str]:
@@ -434,10 +441,14 @@ def _structure_copy(shape: StructureShape) -> _Clean:
             member_copy, member_violations = member
             if member_copy is not None:
                 out[key] = member_copy(item, depth + 1)
+                continue
+            # Many members (ARNs, paths) are unconstrained strings: checked without a call.
+            if member_violations is _any_string:
+                if not isinstance(item, str):
+                    raise _Invalid
             elif member_violations is not None and member_violations(item):
                 raise _Invalid
-            else:
-                out[key] = item
+            out[key] = item
         for key in required:
             if key not in out:
                 raise _Invalid
@@ -573,12 +584,19 @@ def _map_copy(shape: MapShape) -> _Clean:
     key_violations = _compiled_shape(shape.key)[1] or _anything
     _, value_violations, value_copy = _compiled_shape(shape.value)
     low, high = _size_bounds(shape)
+    # String to string (DefaultArguments): checked without a call per key and value.
+    plain = key_violations is _any_string and value_violations is _any_string
 
     def copy(value: object, depth: int) -> dict[Any, Any]:
         if not isinstance(value, dict) or len(value) < low:
             raise _Invalid
         if high is not None and len(value) > high:
             raise _Invalid
+        if plain:
+            for key, item in value.items():
+                if not (isinstance(key, str) and isinstance(item, str)):
+                    raise _Invalid
+            return dict(value)
         for key, item in value.items():
             if item is None or key_violations(key):
                 raise _Invalid
