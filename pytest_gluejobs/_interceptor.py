@@ -190,7 +190,21 @@ class UnknownTarget(Exception):
     """The request named no Glue operation; answered as Glue's UnknownOperationException."""
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _decode(body: object) -> object:
+    if type(body) is bytes and body:
+        # botocore sends compact JSON, which raw_decode takes whole without json.loads's two
+        # whitespace scans (a quarter of its cost). Anything else goes the long way below.
+        try:
+            text = body.decode("utf-8")
+            value, end = _DECODER.raw_decode(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            if end == len(text):
+                return value
     if body is None or body == b"" or body == "":
         return {}
     if hasattr(body, "read"):
