@@ -171,7 +171,20 @@ def _header(request: AWSPreparedRequest, name: str) -> str | None:
     return None if value is None else str(value)
 
 
+#: The X-Amz-Target values of the operations, as botocore sends them (bytes) and as text.
+_OPERATION_OF_TARGET: dict[object, str] = {
+    target: operation
+    for operation in OPERATIONS
+    for target in (_TARGET_PREFIX + operation, (_TARGET_PREFIX + operation).encode())
+}
+
+
 def _operation(request: AWSPreparedRequest) -> str:
+    raw = request.headers.get("X-Amz-Target")
+    if type(raw) is bytes or type(raw) is str:
+        known = _OPERATION_OF_TARGET.get(raw)
+        if known is not None:
+            return known
     target = _header(request, "X-Amz-Target") or ""
     operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else ""
     if operation in OPERATIONS:
