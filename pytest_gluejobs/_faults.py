@@ -27,7 +27,6 @@ _DEFAULT_MESSAGES = {
 }
 
 
-
 def _default_message(error: str) -> str:
     known = _DEFAULT_MESSAGES.get(error)
     if known is not None:
@@ -48,8 +47,11 @@ def valid_errors(operation: str) -> tuple[str, ...]:
     For ``"*"``: the errors every operation declares, so the fault is valid wherever it fires.
     """
     if operation == "*":
-        common = [e for e in declared_errors(OPERATIONS[0])
-                  if all(e in declared_errors(op) for op in OPERATIONS)]
+        common = [
+            e
+            for e in declared_errors(OPERATIONS[0])
+            if all(e in declared_errors(op) for op in OPERATIONS)
+        ]
         return (*common, THROTTLING)
     return (*declared_errors(operation), THROTTLING)
 
@@ -154,11 +156,17 @@ class Fault:
         self.remove()
 
     def __repr__(self) -> str:
-        options = [f"{k}={v!r}" for k, v in (
-            ("times", self.times), ("after", self.after or None),
-            ("probability", self.probability), ("seed", self.seed),
-            ("job_name", self.job_name),
-        ) if v is not None]
+        options = [
+            f"{k}={v!r}"
+            for k, v in (
+                ("times", self.times),
+                ("after", self.after or None),
+                ("probability", self.probability),
+                ("seed", self.seed),
+                ("job_name", self.job_name),
+            )
+            if v is not None
+        ]
         shown = ", ".join([repr(self.operation), repr(self.error), *options])
         return f"Fault({shown}, fired={self.fired})"
 

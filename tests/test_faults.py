@@ -23,7 +23,7 @@ TIMEOUT = "OperationTimeoutException"
 
 
 def outcome(client: Any, call: Any) -> str:
-    """"ok", or the error code the call raised."""
+    """ "ok", or the error code the call raised."""
     try:
         call()
     except client.exceptions.ClientError as error:
@@ -180,7 +180,13 @@ def test_star_matches_every_operation(seeded: Any, glue: Any) -> None:
     ]
     assert [outcome(glue, call) for call in calls] == [TIMEOUT] * 7
     assert [c.operation for c in seeded.calls] == [
-        "CreateJob", "UpdateJob", "GetJob", "GetJobs", "DeleteJob", "ListJobs", "BatchGetJobs"
+        "CreateJob",
+        "UpdateJob",
+        "GetJob",
+        "GetJobs",
+        "DeleteJob",
+        "ListJobs",
+        "BatchGetJobs",
     ]
     assert fault.fired == 7
 
@@ -220,12 +226,24 @@ def test_short_names_without_exception_are_accepted(
 
 # The errors each operation declares in the Glue model (research table), plus throttling.
 VALID = {
-    "DeleteJob": ["InvalidInputException", "InternalServiceException", "OperationTimeoutException",
-                  "ThrottlingException"],
-    "BatchGetJobs": ["InternalServiceException", "OperationTimeoutException",
-                     "InvalidInputException", "ThrottlingException"],
-    "*": ["InvalidInputException", "InternalServiceException", "OperationTimeoutException",
-          "ThrottlingException"],
+    "DeleteJob": [
+        "InvalidInputException",
+        "InternalServiceException",
+        "OperationTimeoutException",
+        "ThrottlingException",
+    ],
+    "BatchGetJobs": [
+        "InternalServiceException",
+        "OperationTimeoutException",
+        "InvalidInputException",
+        "ThrottlingException",
+    ],
+    "*": [
+        "InvalidInputException",
+        "InternalServiceException",
+        "OperationTimeoutException",
+        "ThrottlingException",
+    ],
 }
 
 
@@ -383,10 +401,15 @@ def test_a_marked_test_gets_the_fake_without_naming_the_fixture() -> None:
 @pytest.mark.glue_fault("GetJob", "InvalidInput", times=1)
 def test_stacked_markers_apply_top_to_bottom(seeded: Any, glue: Any) -> None:
     assert [f.error for f in seeded.faults] == [
-        "EntityNotFoundException", TIMEOUT, "InvalidInputException"
+        "EntityNotFoundException",
+        TIMEOUT,
+        "InvalidInputException",
     ]
     assert get_job_outcomes(glue, 4) == [
-        "EntityNotFoundException", TIMEOUT, "InvalidInputException", "ok"
+        "EntityNotFoundException",
+        TIMEOUT,
+        "InvalidInputException",
+        "ok",
     ]
 
 
@@ -454,7 +477,9 @@ def test_calls_record_injected_and_real_answers(seeded: Any, glue: Any) -> None:
     assert isinstance(ok.response["Job"]["CreatedOn"], float)  # the wire body: epoch seconds
 
     assert (missing.status, missing.error, missing.injected) == (
-        400, "EntityNotFoundException", False
+        400,
+        "EntityNotFoundException",
+        False,
     )
     assert missing.response is None
 

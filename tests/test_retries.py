@@ -249,10 +249,22 @@ REQUESTS: dict[str, dict[str, Any]] = {
 # Glue's declared errors per operation (research, "Errors each operation declares"); each is also
 # tried with throttling below.
 DECLARED = {
-    "CreateJob": ["InvalidInput", "IdempotentParameterMismatch", "AlreadyExists", "InternalService",
-                  "OperationTimeout", "ResourceNumberLimitExceeded", "ConcurrentModification"],
-    "UpdateJob": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout",
-                  "ConcurrentModification"],
+    "CreateJob": [
+        "InvalidInput",
+        "IdempotentParameterMismatch",
+        "AlreadyExists",
+        "InternalService",
+        "OperationTimeout",
+        "ResourceNumberLimitExceeded",
+        "ConcurrentModification",
+    ],
+    "UpdateJob": [
+        "InvalidInput",
+        "EntityNotFound",
+        "InternalService",
+        "OperationTimeout",
+        "ConcurrentModification",
+    ],
     "GetJob": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout"],
     "GetJobs": ["InvalidInput", "EntityNotFound", "InternalService", "OperationTimeout"],
     "DeleteJob": ["InvalidInput", "InternalService", "OperationTimeout"],
