@@ -12,6 +12,8 @@ import boto3
 import pytest
 from conftest import glue_error, job_params
 
+from pytest_gluejobs import mock_glue_jobs
+
 
 def test_region_comes_from_the_client(glue_jobs: Any) -> None:
     dublin = boto3.client("glue", region_name="eu-west-1")
@@ -105,3 +107,21 @@ def test_update_and_delete_act_only_in_their_partition(glue_jobs: Any) -> None:
     assert dublin.delete_job(JobName="nightly")["JobName"] == "nightly"
     assert dublin.batch_get_jobs(JobNames=["nightly"])["JobsNotFound"] == ["nightly"]
     assert glue_jobs.job("nightly")["Description"] == "home"
+
+
+def test_a_client_created_before_the_fake_started_is_answered_by_it() -> None:
+    # The patch sits below every client (Endpoint._send), so clients made at import time or in a
+    # session-scoped fixture are covered too (issue 2).
+    client = boto3.client(
+        "glue",
+        region_name="eu-west-1",
+        aws_access_key_id="early-key",
+        aws_secret_access_key="early-secret",
+    )
+    with mock_glue_jobs(region="eu-west-1") as fake:
+        client.create_job(
+            Name="early", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/s.py"}
+        )
+        assert client.get_job(JobName="early")["Job"]["Name"] == "early"
+        assert fake.job("early") is not None
+        assert [call.operation for call in fake.calls] == ["CreateJob", "GetJob"]
