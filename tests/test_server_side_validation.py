@@ -303,6 +303,36 @@ def test_null_optional_members_count_as_absent(glue_jobs: Any, raw_glue: Any) ->
     assert job["Timeout"] == 2880  # the default, as if omitted (seed)
 
 
+def test_null_nested_members_count_as_absent(glue_jobs: Any, raw_glue: Any) -> None:
+    # The same rule one level down: a null member inside a structure is as if omitted, so the
+    # default fills it (seed: MaxConcurrentRuns default 1; research 2.3: PythonVersion "2").
+    body = {
+        **job_params(),
+        "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/s.py", "PythonVersion": None},
+        "ExecutionProperty": {"MaxConcurrentRuns": None},
+        "NotificationProperty": {"NotifyDelayAfter": None},
+    }
+    send_raw(raw_glue, "CreateJob", body)
+    job = glue_jobs.job("nightly")
+    assert job["Command"] == {
+        "Name": "glueetl",
+        "ScriptLocation": "s3://b/s.py",
+        "PythonVersion": "2",
+    }
+    assert job["ExecutionProperty"] == {"MaxConcurrentRuns": 1}
+    assert job["NotificationProperty"] == {}
+
+
+def test_the_stored_job_shares_nothing_with_the_request(glue_jobs: Any, glue: Any) -> None:
+    glue.create_job(**job_params())
+    sent = glue_jobs.calls[0].params
+    sent["Command"]["ScriptLocation"] = "s3://elsewhere/changed.py"
+    sent["Role"] = "changed"
+    job = glue_jobs.job("nightly")
+    assert job["Command"]["ScriptLocation"] == job_params()["Command"]["ScriptLocation"]
+    assert job["Role"] == job_params()["Role"]
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b'{"Name": "a"'])
 def test_malformed_json_is_a_serialization_exception(
     glue_jobs: Any, raw_glue: Any, body: bytes
