@@ -6,24 +6,30 @@ import json
 import threading
 from typing import Any
 
+from ._jsondata import decode_body
+
+_NOT_DECODED: Any = object()
+
 
 class Call:
     """One HTTP attempt that reached the fake, answered or failed.
 
-    ``response`` is the decoded body of a successful answer (``None`` on error), decoded on first
-    access so that recording stays cheap. ``retry_delay`` is the back-off botocore computed after
-    this attempt before retrying it (not slept while the fake is active, unless
-    ``real_retry_sleep`` was asked for), or ``None``.
+    ``params`` is the request body as sent, decoded (``{}`` if it was not JSON), and ``response``
+    the decoded body of a successful answer (``None`` on error); both are decoded on first access,
+    so that recording stays cheap and what a test reads shares nothing with what the fake keeps.
+    ``retry_delay`` is the back-off botocore computed after this attempt before retrying it (not
+    slept while the fake is active, unless ``real_retry_sleep`` was asked for), or ``None``.
     """
 
     __slots__ = (
         "_body",
+        "_params",
+        "_request_body",
         "_response",
         "account_id",
         "error",
         "injected",
         "operation",
-        "params",
         "region",
         "retry_delay",
         "status",
@@ -33,7 +39,7 @@ class Call:
         self,
         *,
         operation: str,
-        params: Any,
+        request_body: object,
         region: str,
         account_id: str,
         status: int,
@@ -42,7 +48,8 @@ class Call:
         injected: bool,
     ) -> None:
         self.operation = operation
-        self.params = params
+        self._request_body = request_body
+        self._params = _NOT_DECODED
         self.region = region
         self.account_id = account_id
         self.status = status
@@ -51,6 +58,12 @@ class Call:
         self.retry_delay: float | None = None
         self._body = body
         self._response: dict[str, Any] | None = None
+
+    @property
+    def params(self) -> Any:
+        if self._params is _NOT_DECODED:
+            self._params = decode_body(self._request_body)
+        return self._params
 
     @property
     def response(self) -> dict[str, Any] | None:

@@ -198,13 +198,14 @@ class GlueJobsFake:
             params = json.loads(json.dumps(params))
         except (TypeError, ValueError) as error:
             raise ValueError(f"add_job: the parameters are not JSON data: {error}") from None
+        name = str(params.get("Name"))  # read first: the service takes the request over
         try:
             self._service.handle("CreateJob", params, partition)
         except GlueError as error:
             raise ValueError(
                 f"add_job: Glue would refuse this CreateJob with {error.code}: {error.message}"
             ) from None
-        job = self.job(params["Name"], region=partition[1], account_id=partition[0])
+        job = self.job(name, region=partition[1], account_id=partition[0])
         assert job is not None
         return job
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-import json
 import re
 import threading
 import time
@@ -28,6 +27,7 @@ from . import _moto_compat, _signing
 from ._calls import Call, CallLog
 from ._errors import GlueError, UnsupportedOperation
 from ._faults import FaultRules
+from ._jsondata import decode_body
 from ._model import OPERATIONS, glue_operation_names
 from ._service import GlueJobsService, Result
 from ._store import Partition, to_json
@@ -68,26 +68,26 @@ class Interceptor:
     ) -> AWSResponse:
         operation = _operation(request)
         partition = self._partition(endpoint, request)
+        body = request.body
         try:
-            params: Any = _decode(request.body)
+            params: Any = decode_body(body)
         except GlueError as undecodable:
-            return self._answer(request, operation, {}, partition, error=undecodable)
+            return self._answer(request, operation, None, partition, error=undecodable)
         injected = self.faults.check(operation, params)
         if injected is not None:
-            return self._answer(
-                request, operation, params, partition, error=injected, injected=True
-            )
+            return self._answer(request, operation, body, partition, error=injected, injected=True)
         try:
+            # The service takes ``params`` over; the Call decodes its own from the body.
             result = self.service.handle(operation, params, partition)
         except GlueError as refused:
-            return self._answer(request, operation, params, partition, error=refused)
-        return self._answer(request, operation, params, partition, result=result)
+            return self._answer(request, operation, body, partition, error=refused)
+        return self._answer(request, operation, body, partition, result=result)
 
     def _answer(
         self,
         request: AWSPreparedRequest,
         operation: str,
-        params: Any,
+        request_body: object,
         partition: Partition,
         *,
         result: Result | None = None,
@@ -101,7 +101,7 @@ class Interceptor:
             body = to_json({"__type": error.code, "message": error.message})
         call = Call(
             operation=operation,
-            params=params,
+            request_body=request_body,
             account_id=partition[0],
             region=partition[1],
             status=status,
@@ -201,34 +201,6 @@ def _operation(request: AWSPreparedRequest) -> str:
 
 class UnknownTarget(Exception):
     """The request named no Glue operation; answered as Glue's UnknownOperationException."""
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _decode(body: object) -> object:
-    if type(body) is bytes and body:
-        # botocore sends compact JSON, which raw_decode takes whole without json.loads's two
-        # whitespace scans (a quarter of its cost). Anything else goes the long way below.
-        try:
-            text = body.decode("utf-8")
-            value, end = _DECODER.raw_decode(text)
-        except (ValueError, RecursionError):
-            pass
-        else:
-            if end == len(text):
-                return value
-    if body is None or body == b"" or body == "":
-        return {}
-    if hasattr(body, "read"):
-        raise GlueError("SerializationException", "Request body must be a JSON document.")
-    try:
-        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise GlueError(
-            "SerializationException", "Request body is not a valid JSON document."
-        ) from None
 
 
 # -- the patch ------------------------------------------------------------------------------------

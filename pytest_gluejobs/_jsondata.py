@@ -1,8 +1,11 @@
-"""Copying the JSON-like data (dicts, lists, scalars, datetimes) the fake stores and hands out."""
+"""JSON data in the fake: decoding request bodies; copying what the fake stores and hands out."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
+
+from ._errors import GlueError
 
 T = TypeVar("T")
 
@@ -21,3 +24,32 @@ def _clone(value: Any) -> Any:
     if type(value) is list:
         return [_clone(v) for v in value]
     return value
+
+
+_DECODER = json.JSONDecoder()
+
+
+def decode_body(body: object) -> object:
+    """A request body as JSON data; an empty body is ``{}``. Raises SerializationException."""
+    if type(body) is bytes and body:
+        # botocore sends compact JSON, which raw_decode takes whole without json.loads's two
+        # whitespace scans (a quarter of its cost). Anything else goes the long way below.
+        try:
+            text = body.decode("utf-8")
+            value, end = _DECODER.raw_decode(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            if end == len(text):
+                return value
+    if body is None or body == b"" or body == "":
+        return {}
+    if hasattr(body, "read"):
+        raise GlueError("SerializationException", "Request body must be a JSON document.")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise GlueError(
+            "SerializationException", "Request body is not a valid JSON document."
+        ) from None

@@ -109,14 +109,15 @@ class GlueJobsService:
     def handle(self, operation: str, params: object, partition: Partition) -> Result:
         """Answer one request; raises GlueError for whatever Glue would refuse.
 
-        Handlers get validation's copy of ``params``, without null members, and may keep it.
+        ``params`` is handed over: the caller must not use it afterwards. Handlers get it
+        validated, without null members, and keep parts of it (a job is built from the request).
         """
         return self._handlers[operation](validate(operation, params), partition)
 
     # -- writes ---------------------------------------------------------------------------------
 
     def _create_job(self, params: Params, partition: Partition) -> Result:
-        # ``params`` is this request's own copy: what is left of it becomes the job.
+        # ``params`` was handed over: what is left of it becomes the job.
         name = params.pop("Name")
         tags = params.pop("Tags", None) or {}
         check_tag_keys(tags)

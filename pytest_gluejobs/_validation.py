@@ -7,9 +7,10 @@ framework words constraint violations (``2 validation errors detected: Value 'â€
 failed to satisfy constraint: â€¦``). Nothing is hard-coded per member: a newer botocore with new
 members or enum values is followed without a release.
 
-A valid request is also copied, without its null members, for the service to keep: one walk that
-stops at the first violation does both. Only an invalid request is walked again, by the checks that
-collect and word every violation, so the common case pays for one walk and no message building.
+A valid request also loses its null members (Glue treats them as absent) in the same walk, which
+stops at the first violation and builds nothing. Only an invalid request is walked again, by the
+checks that collect and word every violation, so the common case pays for one walk, no copy and no
+message building.
 
 Each shape is compiled once, by name, into closures; structures build their member tables on first
 use, so recursive shapes (``Mapping.Children``) are fine. Input nesting is capped, so no input can
@@ -93,17 +94,18 @@ _Check = Callable[[object, str, _Report, int], None]
 #: The constraint texts a scalar value violates (empty if none).
 _Violations = Callable[[object], tuple[str, ...]]
 
-#: Copies a valid container value found at a container depth, dropping null structure members;
-#: raises _Invalid at its first violation.
-_Clean = Callable[[object, int], Any]
-#: A shape's check, its scalar violations (None for containers) and its copier (None for scalars).
-_Compiled = tuple[_Check, _Violations | None, _Clean | None]
+#: Checks a container value found at a container depth, dropping its null structure members in
+#: place; raises _Invalid at its first violation.
+_Fast = Callable[[object, int], None]
+#: A shape's check, its scalar violations (None for containers) and its fast check (None for
+#: scalars).
+_Compiled = tuple[_Check, _Violations | None, _Fast | None]
 
 #: A structure's members (JSON key, path segment, check, scalar violations or None, required)
 #: and the set of their keys.
 _MemberTable = tuple[list[tuple[str, str, _Check, _Violations | None, bool]], frozenset[object]]
-#: A structure's members by JSON key (copier, scalar violations), and its required keys.
-_CopyTable = tuple[dict[object, tuple[_Clean | None, _Violations | None]], tuple[str, ...]]
+#: A structure's members by JSON key (fast check, scalar violations), and its required keys.
+_FastTable = tuple[dict[object, tuple[_Fast | None, _Violations | None]], tuple[str, ...]]
 
 _compiled: dict[str, _Compiled] = {}
 _requests: dict[str, _Compiled] = {}
@@ -117,18 +119,20 @@ def validate(operation: str, params: object) -> dict[str, Any]:
     """Raise InvalidInputException if ``params`` violates the input shape of ``operation``.
 
     ``params`` is a decoded JSON request body, so any JSON value; nothing but that GlueError
-    escapes. A valid request is returned as a new copy without null members at any depth (Glue
-    treats them as absent), which the caller owns: nothing in it is shared with ``params``.
+    escapes. A valid request is returned, itself, with its null structure members removed at
+    every depth (Glue treats them as absent): the caller hands over a request it owns.
     """
     compiled = _requests.get(operation)
     if compiled is None:
         compiled = _requests[operation] = _compile(_model.operation_model(operation).input_shape)
-    check, _, clean = compiled
-    assert clean is not None  # an input shape is a structure
+    check, _, fast = compiled
+    assert fast is not None  # an input shape is a structure
     try:
-        return clean(params, 0)  # type: ignore[no-any-return]
+        fast(params, 0)
     except _Invalid:
         pass
+    else:
+        return params  # type: ignore[return-value]
     _raise_violations(operation, params, check)
     raise AssertionError(
         f"pytest-gluejobs: the fast and the full validation of {operation} disagree on "
@@ -159,7 +163,7 @@ def _lower_camel(name: str) -> str:
 
 
 def _compiled_shape(shape: Shape) -> _Compiled:
-    """The check, scalar violations and copier of ``shape``, compiled once."""
+    """The check, scalar violations and fast check of ``shape``, compiled once."""
     found = _compiled.get(shape.name)
     if found is None:
         found = _compiled[shape.name] = _compile(shape)
@@ -168,11 +172,11 @@ def _compiled_shape(shape: Shape) -> _Compiled:
 
 def _compile(shape: Shape) -> _Compiled:
     if isinstance(shape, StructureShape):
-        return _structure(shape), None, _structure_copy(shape)
+        return _structure(shape), None, _structure_fast(shape)
     if isinstance(shape, ListShape):
-        return _list(shape), None, _list_copy(shape)
+        return _list(shape), None, _list_fast(shape)
     if isinstance(shape, MapShape):
-        return _map(shape), None, _map_copy(shape)
+        return _map(shape), None, _map_fast(shape)
     violations = _scalar(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
@@ -267,7 +271,7 @@ def _string(shape: Shape) -> _Violations:
 
 
 def _any_string(value: object) -> tuple[str, ...]:
-    """An unconstrained string shape's violations; the copiers check it in line."""
+    """An unconstrained string shape's violations; the fast checks test it in line."""
     return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_STRING
 
 
@@ -419,49 +423,50 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
     return members, frozenset(member[0] for member in members)
 
 
-def _structure_copy(shape: StructureShape) -> _Clean:
+def _structure_fast(shape: StructureShape) -> _Fast:
     # As in _structure: the table is built on first use, in one assignment.
-    table: _CopyTable | None = None
+    table: _FastTable | None = None
 
-    def copy(value: object, depth: int) -> dict[str, Any]:
+    def fast(value: object, depth: int) -> None:
         nonlocal table
         if not isinstance(value, dict) or depth > MAX_DEPTH:
             raise _Invalid
         if table is None:
-            table = _structure_copy_table(shape)
+            table = _structure_fast_table(shape)
         members, required = table
-        out: dict[str, Any] = {}
+        nulls: list[object] | None = None
         # Walks what was sent, not every member the shape could have.
         for key, item in value.items():
             member = members.get(key)
             if member is None:
                 raise _Invalid  # an unknown member, even a null one
             if item is None:
+                nulls = [key] if nulls is None else [*nulls, key]
                 continue
-            member_copy, member_violations = member
-            if member_copy is not None:
-                out[key] = member_copy(item, depth + 1)
-                continue
+            member_fast, member_violations = member
+            if member_fast is not None:
+                member_fast(item, depth + 1)
             # Many members (ARNs, paths) are unconstrained strings: checked without a call.
-            if member_violations is _any_string:
+            elif member_violations is _any_string:
                 if not isinstance(item, str):
                     raise _Invalid
             elif member_violations is not None and member_violations(item):
                 raise _Invalid
-            out[key] = item
+        if nulls is not None:
+            for key in nulls:
+                del value[key]
         for key in required:
-            if key not in out:
+            if key not in value:
                 raise _Invalid
-        return out
 
-    return copy
+    return fast
 
 
-def _structure_copy_table(shape: StructureShape) -> _CopyTable:
-    members: dict[object, tuple[_Clean | None, _Violations | None]] = {}
+def _structure_fast_table(shape: StructureShape) -> _FastTable:
+    members: dict[object, tuple[_Fast | None, _Violations | None]] = {}
     for name, member in shape.members.items():
-        _, violations, copy = _compiled_shape(member)
-        members[member.serialization.get("name", name)] = (copy, violations)
+        _, violations, fast = _compiled_shape(member)
+        members[member.serialization.get("name", name)] = (fast, violations)
     required = tuple(
         shape.members[name].serialization.get("name", name) for name in shape.required_members
     )
@@ -525,23 +530,24 @@ def _list(shape: ListShape) -> _Check:
     return check
 
 
-def _list_copy(shape: ListShape) -> _Clean:
-    _, element_violations, element_copy = _compiled_shape(shape.member)
+def _list_fast(shape: ListShape) -> _Fast:
+    _, element_violations, element_fast = _compiled_shape(shape.member)
     low, high = _size_bounds(shape)
 
-    def copy(value: object, depth: int) -> list[Any]:
+    def fast(value: object, depth: int) -> None:
         if not isinstance(value, list) or len(value) < low:
             raise _Invalid
         if high is not None and len(value) > high:
             raise _Invalid
-        if element_copy is not None:
-            return [element_copy(item, depth + 1) for item in value]
+        if element_fast is not None:
+            for item in value:
+                element_fast(item, depth + 1)
+            return
         for item in value:
             if item is None or (element_violations is not None and element_violations(item)):
                 raise _Invalid
-        return list(value)
 
-    return copy
+    return fast
 
 
 def _map(shape: MapShape) -> _Check:
@@ -580,14 +586,14 @@ def _map(shape: MapShape) -> _Check:
     return check
 
 
-def _map_copy(shape: MapShape) -> _Clean:
+def _map_fast(shape: MapShape) -> _Fast:
     key_violations = _compiled_shape(shape.key)[1] or _anything
-    _, value_violations, value_copy = _compiled_shape(shape.value)
+    _, value_violations, value_fast = _compiled_shape(shape.value)
     low, high = _size_bounds(shape)
     # String to string (DefaultArguments): checked without a call per key and value.
     plain = key_violations is _any_string and value_violations is _any_string
 
-    def copy(value: object, depth: int) -> dict[Any, Any]:
+    def fast(value: object, depth: int) -> None:
         if not isinstance(value, dict) or len(value) < low:
             raise _Invalid
         if high is not None and len(value) > high:
@@ -596,17 +602,17 @@ def _map_copy(shape: MapShape) -> _Clean:
             for key, item in value.items():
                 if not (isinstance(key, str) and isinstance(item, str)):
                     raise _Invalid
-            return dict(value)
+            return
         for key, item in value.items():
             if item is None or key_violations(key):
                 raise _Invalid
             if value_violations is not None and value_violations(item):
                 raise _Invalid
-        if value_copy is None:
-            return dict(value)
-        return {key: value_copy(item, depth + 1) for key, item in value.items()}
+        if value_fast is not None:
+            for item in value.values():
+                value_fast(item, depth + 1)
 
-    return copy
+    return fast
 
 
 # --- showing values -----------------------------------------------------------------------------
