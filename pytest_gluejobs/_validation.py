@@ -97,18 +97,15 @@ _Violations = Callable[[object], tuple[str, ...]]
 #: Checks a container value found at a container depth, dropping its null structure members in
 #: place; raises _Invalid at its first violation.
 _Fast = Callable[[object, int], None]
-#: A shape's check, its scalar violations (None for containers) and its fast check (None for
-#: scalars).
-_Compiled = tuple[_Check, _Violations | None, _Fast | None]
+#: A shape's check and its scalar violations (None for containers).
+_Compiled = tuple[_Check, _Violations | None]
 
 #: A structure's members (JSON key, path segment, check, scalar violations or None, required)
 #: and the set of their keys.
 _MemberTable = tuple[list[tuple[str, str, _Check, _Violations | None, bool]], frozenset[object]]
-#: A structure's members by JSON key (fast check, scalar violations), and its required keys.
-_FastTable = tuple[dict[object, tuple[_Fast | None, _Violations | None]], tuple[str, ...]]
 
 _compiled: dict[str, _Compiled] = {}
-_requests: dict[str, _Compiled] = {}
+_requests: dict[str, tuple[_Check, _Fast]] = {}
 
 
 class _Invalid(Exception):
@@ -124,9 +121,9 @@ def validate(operation: str, params: object) -> dict[str, Any]:
     """
     compiled = _requests.get(operation)
     if compiled is None:
-        compiled = _requests[operation] = _compile(_model.operation_model(operation).input_shape)
-    check, _, fast = compiled
-    assert fast is not None  # an input shape is a structure
+        shape = _model.operation_model(operation).input_shape
+        compiled = _requests[operation] = (_compile(shape)[0], _fast_function(shape))
+    check, fast = compiled
     try:
         fast(params, 0)
     except _Invalid:
@@ -163,7 +160,7 @@ def _lower_camel(name: str) -> str:
 
 
 def _compiled_shape(shape: Shape) -> _Compiled:
-    """The check, scalar violations and fast check of ``shape``, compiled once."""
+    """The check and scalar violations of ``shape``, compiled once."""
     found = _compiled.get(shape.name)
     if found is None:
         found = _compiled[shape.name] = _compile(shape)
@@ -172,18 +169,18 @@ def _compiled_shape(shape: Shape) -> _Compiled:
 
 def _compile(shape: Shape) -> _Compiled:
     if isinstance(shape, StructureShape):
-        return _structure(shape), None, _structure_fast(shape)
+        return _structure(shape), None
     if isinstance(shape, ListShape):
-        return _list(shape), None, _list_fast(shape)
+        return _list(shape), None
     if isinstance(shape, MapShape):
-        return _map(shape), None, _map_fast(shape)
+        return _map(shape), None
     violations = _scalar(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
         for text in violations(value):
             report.violation(value, path, text)
 
-    return check, violations, None
+    return check, violations
 
 
 # --- scalars ------------------------------------------------------------------------------------
@@ -271,7 +268,7 @@ def _string(shape: Shape) -> _Violations:
 
 
 def _any_string(value: object) -> tuple[str, ...]:
-    """An unconstrained string shape's violations; the fast checks test it in line."""
+    """An unconstrained string shape's violations."""
     return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_STRING
 
 
@@ -415,62 +412,12 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
         (
             member.serialization.get("name", name),
             _lower_camel(name),
-            *_compiled_shape(member)[:2],
+            *_compiled_shape(member),
             name in required,
         )
         for name, member in shape.members.items()
     ]
     return members, frozenset(member[0] for member in members)
-
-
-def _structure_fast(shape: StructureShape) -> _Fast:
-    # As in _structure: the table is built on first use, in one assignment.
-    table: _FastTable | None = None
-
-    def fast(value: object, depth: int) -> None:
-        nonlocal table
-        if not isinstance(value, dict) or depth > MAX_DEPTH:
-            raise _Invalid
-        if table is None:
-            table = _structure_fast_table(shape)
-        members, required = table
-        nulls: list[object] | None = None
-        # Walks what was sent, not every member the shape could have.
-        for key, item in value.items():
-            member = members.get(key)
-            if member is None:
-                raise _Invalid  # an unknown member, even a null one
-            if item is None:
-                nulls = [key] if nulls is None else [*nulls, key]
-                continue
-            member_fast, member_violations = member
-            if member_fast is not None:
-                member_fast(item, depth + 1)
-            # Many members (ARNs, paths) are unconstrained strings: checked without a call.
-            elif member_violations is _any_string:
-                if not isinstance(item, str):
-                    raise _Invalid
-            elif member_violations is not None and member_violations(item):
-                raise _Invalid
-        if nulls is not None:
-            for key in nulls:
-                del value[key]
-        for key in required:
-            if key not in value:
-                raise _Invalid
-
-    return fast
-
-
-def _structure_fast_table(shape: StructureShape) -> _FastTable:
-    members: dict[object, tuple[_Fast | None, _Violations | None]] = {}
-    for name, member in shape.members.items():
-        _, violations, fast = _compiled_shape(member)
-        members[member.serialization.get("name", name)] = (fast, violations)
-    required = tuple(
-        shape.members[name].serialization.get("name", name) for name in shape.required_members
-    )
-    return members, required
 
 
 def _unknown_member(key: object, path: str, shape: StructureShape, operation: str) -> str:
@@ -503,7 +450,7 @@ def _size_violations(shape: Shape) -> Callable[[int], list[str]]:
 
 
 def _list(shape: ListShape) -> _Check:
-    element_check, element_violations, _ = _compiled_shape(shape.member)
+    element_check, element_violations = _compiled_shape(shape.member)
     size_violations = _size_violations(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
@@ -530,29 +477,9 @@ def _list(shape: ListShape) -> _Check:
     return check
 
 
-def _list_fast(shape: ListShape) -> _Fast:
-    _, element_violations, element_fast = _compiled_shape(shape.member)
-    low, high = _size_bounds(shape)
-
-    def fast(value: object, depth: int) -> None:
-        if not isinstance(value, list) or len(value) < low:
-            raise _Invalid
-        if high is not None and len(value) > high:
-            raise _Invalid
-        if element_fast is not None:
-            for item in value:
-                element_fast(item, depth + 1)
-            return
-        for item in value:
-            if item is None or (element_violations is not None and element_violations(item)):
-                raise _Invalid
-
-    return fast
-
-
 def _map(shape: MapShape) -> _Check:
     key_violations = _compiled_shape(shape.key)[1] or _anything
-    value_check, value_violations, _ = _compiled_shape(shape.value)
+    value_check, value_violations = _compiled_shape(shape.value)
     size_violations = _size_violations(shape)
 
     def check(value: object, path: str, report: _Report, depth: int) -> None:
@@ -586,33 +513,183 @@ def _map(shape: MapShape) -> _Check:
     return check
 
 
-def _map_fast(shape: MapShape) -> _Fast:
-    key_violations = _compiled_shape(shape.key)[1] or _anything
-    _, value_violations, value_fast = _compiled_shape(shape.value)
-    low, high = _size_bounds(shape)
-    # String to string (DefaultArguments): checked without a call per key and value.
-    plain = key_violations is _any_string and value_violations is _any_string
+# --- the fast walk: Python source generated from the model ----------------------------------------
 
-    def fast(value: object, depth: int) -> None:
-        if not isinstance(value, dict) or len(value) < low:
-            raise _Invalid
-        if high is not None and len(value) > high:
-            raise _Invalid
-        if plain:
-            for key, item in value.items():
-                if not (isinstance(key, str) and isinstance(item, str)):
-                    raise _Invalid
-            return
-        for key, item in value.items():
-            if item is None or key_violations(key):
-                raise _Invalid
-            if value_violations is not None and value_violations(item):
-                raise _Invalid
-        if value_fast is not None:
-            for item in value.values():
-                value_fast(item, depth + 1)
+#: The generated checks, one function per container shape (``f_<shape>``), and the constants
+#: they use; a function calls another by its name here, so recursive shapes are fine.
+_fast_namespace: dict[str, Any] = {"_Invalid": _Invalid}
 
-    return fast
+#: A Java pattern that is one character class, repeated: ``[...]*`` or ``([...])*``.
+_CLASS_STAR: Final = re.compile(r"\^?\(?(\[(?:\\.|[^\]\\])*\])\)?\*\$?")
+_PRINTABLE_ASCII: Final = "".join(map(chr, range(0x20, 0x7F)))
+
+
+def _fast_function(shape: Shape) -> _Fast:
+    """The fast check of a container shape, generated now if it was not yet."""
+    name = _fast_reference(shape)
+    function: _Fast = _fast_namespace[name]
+    if getattr(function, "__name__", None) != name:
+        source = _fast_source(shape, name)
+        exec(compile(source, f"<pytest-gluejobs check of {shape.name}>", "exec"), _fast_namespace)
+        function = _fast_namespace[name]
+    return function
+
+
+def _fast_reference(shape: Shape) -> str:
+    """The name generated code calls ``shape``'s check by; generated on its first call."""
+    name = "f_" + _identifier(shape.name)
+    if name not in _fast_namespace:
+
+        def generate_on_first_call(value: object, depth: int) -> None:
+            _fast_function(shape)(value, depth)
+
+        _fast_namespace[name] = generate_on_first_call
+    return name
+
+
+def _identifier(shape_name: str) -> str:
+    return re.sub(r"\W", "_", shape_name)
+
+
+def _fast_source(shape: Shape, name: str) -> str:
+    head = f"def {name}(value, depth):\n"
+    if isinstance(shape, StructureShape):
+        return head + _structure_source(shape)
+    size = _size_test(*_size_bounds(shape), "value")
+    if isinstance(shape, ListShape):
+        return head + (
+            f"    if not isinstance(value, list) or not {size}:\n"
+            "        raise _Invalid\n"
+            "    for item in value:\n" + _item_source(shape.member, "item", "        ")
+        )
+    assert isinstance(shape, MapShape)
+    return head + (
+        f"    if not isinstance(value, dict) or not {size}:\n"
+        "        raise _Invalid\n"
+        "    for key, item in value.items():\n"
+        f"        if not ({_valid_scalar(shape.key, 'key')}):\n"
+        "            raise _Invalid\n" + _item_source(shape.value, "item", "        ")
+    )
+
+
+def _structure_source(shape: StructureShape) -> str:
+    # Each member the shape declares is looked up once; unknown members are found with one set
+    # comparison and null members (Glue treats them as absent) removed at the end.
+    known = _fast_namespace[f"K_{_identifier(shape.name)}"] = frozenset(
+        member.serialization.get("name", name) for name, member in shape.members.items()
+    )
+    lines = [
+        f"    if not isinstance(value, dict) or depth > {MAX_DEPTH}:",
+        "        raise _Invalid",
+        f"    if not K_{_identifier(shape.name)}.issuperset(value):",
+        "        raise _Invalid",
+        "    present = 0",
+    ]
+    required = set(shape.required_members)
+    for name, member in shape.members.items():
+        key = member.serialization.get("name", name)
+        lines.append(f"    item = value.get({key!r})")
+        lines.append("    if item is not None:")
+        lines.append("        present += 1")
+        if isinstance(member, StructureShape | ListShape | MapShape):
+            lines.append(f"        {_fast_reference(member)}(item, depth + 1)")
+        else:
+            lines.append(f"        if not ({_valid_scalar(member, 'item')}):")
+            lines.append("            raise _Invalid")
+        if name in required:
+            lines.append("    else:")
+            lines.append("        raise _Invalid")
+    lines.append("    if present != len(value):")
+    lines.append("        for key in [key for key, item in value.items() if item is None]:")
+    lines.append("            del value[key]")
+    assert known  # a structure with no members would still be checked above
+    return "\n".join(lines) + "\n"
+
+
+def _item_source(shape: Shape, var: str, indent: str) -> str:
+    """Source checking one list element or map value ``var`` (a null one is invalid)."""
+    if isinstance(shape, StructureShape | ListShape | MapShape):
+        return f"{indent}{_fast_reference(shape)}({var}, depth + 1)\n"
+    return (
+        f"{indent}if {var} is None or not ({_valid_scalar(shape, var)}):\n"
+        f"{indent}    raise _Invalid\n"
+    )
+
+
+def _valid_scalar(shape: Shape, var: str) -> str:
+    """A Python expression, true when the non-null scalar ``var`` is valid for ``shape``.
+
+    The same rules as _scalar's checks, written out so that a valid value costs no call.
+    """
+    if isinstance(shape, StructureShape | ListShape | MapShape):
+        return "True"  # a container where a scalar is expected: not a shape any model has
+    kind = shape.type_name
+    metadata = shape.metadata
+    ident = _identifier(shape.name)
+    if kind == "string":
+        tests = [f"isinstance({var}, str)"]
+        low: int = metadata.get("min", 0)
+        high: int | None = metadata.get("max")
+        if low > 0 or high is not None:
+            tests.append(_size_test(low, high, var))
+        enum = _enum_values(shape)
+        if enum:
+            _fast_namespace[f"E_{ident}"] = frozenset(enum)
+            tests.append(f"{var} in E_{ident}")
+        pattern_text = metadata.get("pattern")
+        pattern = _java_regex(pattern_text) if pattern_text is not None else None
+        if pattern is not None:
+            _fast_namespace[f"P_{ident}"] = pattern.fullmatch
+            matched = f"P_{ident}({var}) is not None"
+            if _matches_any_printable_ascii(pattern):
+                matched = f"{var}.isascii() and {var}.isprintable() or {matched}"
+            tests.append(f"({matched})")
+        return " and ".join(tests)
+    if kind in _INT_BITS or kind in _FLOAT_MAX:
+        if kind in _INT_BITS:
+            bits = _INT_BITS[kind]
+            smallest: float = -(2 ** (bits - 1))
+            largest: float = 2 ** (bits - 1) - 1
+            tests = [
+                f"(type({var}) is int or isinstance({var}, int) and not isinstance({var}, bool))"
+            ]
+        else:
+            largest = _FLOAT_MAX[kind]
+            smallest = -largest
+            tests = [
+                f"(type({var}) is float or type({var}) is int or "
+                f"isinstance({var}, int | float) and not isinstance({var}, bool))"
+            ]
+        tests.append(f"{smallest!r} <= {var} <= {largest!r}")
+        if metadata.get("min") is not None:
+            tests.append(f"{var} >= {metadata['min']!r}")
+        if metadata.get("max") is not None:
+            tests.append(f"{var} <= {metadata['max']!r}")
+        return " and ".join(tests)
+    if kind == "boolean":
+        return f"isinstance({var}, bool)"
+    # Timestamps, blobs and types this module does not know: their checks, called.
+    _fast_namespace[f"V_{ident}"] = _scalar(shape)
+    return f"not V_{ident}({var})"
+
+
+def _size_test(low: int, high: int | None, var: str) -> str:
+    if high is None:
+        return f"len({var}) >= {low}" if low > 0 else "True"
+    return f"{low} <= len({var}) <= {high}" if low > 0 else f"len({var}) <= {high}"
+
+
+def _matches_any_printable_ascii(pattern: re.Pattern[str]) -> bool:
+    """Whether every string of printable ASCII characters matches ``pattern``.
+
+    True for a pattern that is one repeated character class admitting all of them (most of
+    Glue's free-text patterns): such a value is then known valid without running the regex.
+    """
+    shape = _CLASS_STAR.fullmatch(pattern.pattern)
+    if shape is None:
+        return False
+    character = re.compile(shape.group(1), pattern.flags)
+    return all(character.fullmatch(char) for char in _PRINTABLE_ASCII)
 
 
 # --- showing values -----------------------------------------------------------------------------
