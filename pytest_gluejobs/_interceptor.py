@@ -99,16 +99,10 @@ class Interceptor:
         else:
             status = error.status
             body = to_json({"__type": error.code, "message": error.message})
-        call = Call(
-            operation=operation,
-            request_body=request_body,
-            account_id=partition[0],
-            region=partition[1],
-            status=status,
-            body=body,
-            error=None if error is None else error.code,
-            injected=injected,
-        )
+        # Positional: this runs for every request, and keywords cost more to pass.
+        account_id, region = partition
+        code = None if error is None else error.code
+        call = Call(operation, request_body, region, account_id, status, body, code, injected)
         self.calls.append(call)
         # Only an error can be retried: a later sleep after a success is not this call's back-off.
         _last_call.call = None if error is None else call

@@ -58,20 +58,18 @@ def check_glue_version(version: str) -> None:
 
 
 def build_job(
-    definition: Mapping[str, Any],
+    job: dict[str, Any],
     *,
-    name: str,
     created_on: datetime,
     last_modified_on: datetime,
     default_glue_version: str,
 ) -> dict[str, Any]:
     """The stored Job for a CreateJob request or a JobUpdate, with Glue's defaults applied.
 
-    ``definition`` is validation's copy of the request's definition (no null members, no ``Name``
-    or ``Tags``); the job takes it over, so its containers end up in the job and may be changed.
+    ``job`` is the validated definition (no null members, no ``Tags``) with its ``Name``; it is
+    completed in place and returned, so the caller hands it over.
     Raises GlueError (InvalidInputException) when a semantic rule is broken.
     """
-    job: dict[str, Any] = {"Name": name, **definition}
     command = job["Command"]
     command_name = _command_name(command)
     version = job.setdefault("GlueVersion", default_glue_version)

@@ -117,14 +117,13 @@ class GlueJobsService:
     # -- writes ---------------------------------------------------------------------------------
 
     def _create_job(self, params: Params, partition: Partition) -> Result:
-        # ``params`` was handed over: what is left of it becomes the job.
-        name = params.pop("Name")
+        # ``params`` was handed over: without its tags, it becomes the job.
+        name = params["Name"]
         tags = params.pop("Tags", None) or {}
         check_tag_keys(tags)
         now = _now()
         job = build_job(
             params,
-            name=name,
             created_on=now,
             last_modified_on=now,
             default_glue_version=self.default_glue_version,
@@ -151,8 +150,7 @@ class GlueJobsService:
             if current is None:
                 raise _job_not_found()
             job = build_job(
-                update,
-                name=name,
+                {"Name": name, **update},
                 created_on=current.data["CreatedOn"],
                 last_modified_on=_now(),
                 default_glue_version=self.default_glue_version,
