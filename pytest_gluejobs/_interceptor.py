@@ -107,7 +107,8 @@ class Interceptor:
         # Only an error can be retried: a later sleep after a success is not this call's back-off.
         _last_call.call = None if error is None else call
         headers = {
-            "x-amzn-RequestId": _request_id(),
+            # A UUID-shaped id unique in this process (uuid4 would read os.urandom every time).
+            "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
             "Content-Type": "application/x-amz-json-1.1",
             "Content-Length": str(len(body)),
         }
@@ -151,11 +152,6 @@ _REQUEST_ID_PREFIX = (
     f"{_PROCESS_ID[:8]}-{_PROCESS_ID[8:12]}-4{_PROCESS_ID[13:16]}-8{_PROCESS_ID[17:20]}-"
 )
 _request_numbers = itertools.count(1)
-
-
-def _request_id() -> str:
-    """A UUID-shaped id unique in this process: uuid4 reads os.urandom, a system call, per call."""
-    return f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}"
 
 
 def _header(request: AWSPreparedRequest, name: str) -> str | None:

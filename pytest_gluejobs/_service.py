@@ -26,6 +26,10 @@ DEFAULT_PAGE_SIZE = 100
 Params = dict[str, Any]
 
 
+#: Shared by every result without jobs; never changed.
+_NO_JOBS: dict[str, JobRecord | list[JobRecord]] = {}
+
+
 class Result:
     """A successful answer: plain fields, plus stored jobs that are encoded without being copied.
 
@@ -42,7 +46,7 @@ class Result:
         jobs: dict[str, JobRecord | list[JobRecord]] | None = None,
     ) -> None:
         self._fields = fields
-        self._jobs = jobs or {}
+        self._jobs = jobs or _NO_JOBS
 
     def data(self) -> dict[str, Any]:
         data = clone(self._fields)
@@ -119,8 +123,9 @@ class GlueJobsService:
     def _create_job(self, params: Params, partition: Partition) -> Result:
         # ``params`` was handed over: without its tags, it becomes the job.
         name = params["Name"]
-        tags = params.pop("Tags", None) or {}
-        check_tag_keys(tags)
+        tags = params.pop("Tags", None)
+        if tags:
+            check_tag_keys(tags)
         now = _now()
         job = build_job(
             params,
@@ -128,7 +133,8 @@ class GlueJobsService:
             last_modified_on=now,
             default_glue_version=self.default_glue_version,
         )
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             if name in jobs.jobs:
                 raise GlueError("AlreadyExistsException", f"Job {name} already exists.")
             jobs.put(name, job)
@@ -145,7 +151,8 @@ class GlueJobsService:
                     f"JobUpdate.{member} is required: UpdateJob replaces the whole definition, "
                     "so send every field the job should keep (read it with GetJob first)."
                 )
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             current = jobs.jobs.get(name)
             if current is None:
                 raise _job_not_found()
@@ -160,28 +167,32 @@ class GlueJobsService:
 
     def _delete_job(self, params: Params, partition: Partition) -> Result:
         name = params["JobName"]
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             jobs.remove(name)
         return Result({"JobName": name})
 
     # -- reads ----------------------------------------------------------------------------------
 
     def _get_job(self, params: Params, partition: Partition) -> Result:
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             job = jobs.jobs.get(params["JobName"])
             if job is None:
                 raise _job_not_found()
             return Result({}, {"Job": job})
 
     def _get_jobs(self, params: Params, partition: Partition) -> Result:
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             names, token = self._page(jobs, "GetJobs", params, partition, None)
             records = [jobs.jobs[name] for name in names]
         return Result({} if token is None else {"NextToken": token}, {"Jobs": records})
 
     def _list_jobs(self, params: Params, partition: Partition) -> Result:
         tags = params.get("Tags") or None
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             names, token = self._page(jobs, "ListJobs", params, partition, tags)
         fields: dict[str, Any] = {"JobNames": names}
         if token is not None:
@@ -191,7 +202,8 @@ class GlueJobsService:
     def _batch_get_jobs(self, params: Params, partition: Partition) -> Result:
         # Request order, each name once (Glue documents neither; research open question 5).
         requested = list(dict.fromkeys(params["JobNames"]))
-        with self.store.partition(partition) as jobs:
+        with self.store.lock:
+            jobs = self.store.jobs_of(partition)
             found = [jobs.jobs[name] for name in requested if name in jobs.jobs]
             missing = [name for name in requested if name not in jobs.jobs]
         return Result({"JobsNotFound": missing}, {"Jobs": found})

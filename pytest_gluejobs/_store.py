@@ -78,49 +78,34 @@ class PartitionJobs:
 
 
 class JobStore:
-    """Every partition's jobs behind one re-entrant lock."""
+    """Every partition's jobs behind one re-entrant lock.
+
+    The service, on every request, holds ``lock`` and calls ``jobs_of``: half the cost of a
+    context manager written in Python. Other callers use ``with store.partition(p) as jobs``.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._partitions: dict[Partition, PartitionJobs] = {}
 
-    def partition(self, partition: Partition) -> _Held:
-        """Hold the lock and give the partition's jobs (created empty on first use)."""
-        return _Held(self, partition)
-
-    def _jobs_of(self, partition: Partition) -> PartitionJobs:
+    def jobs_of(self, partition: Partition) -> PartitionJobs:
+        """The partition's jobs, created empty on first use. Hold ``lock`` while using them."""
         jobs = self._partitions.get(partition)
         if jobs is None:
             jobs = self._partitions[partition] = PartitionJobs()
         return jobs
 
     @contextmanager
+    def partition(self, partition: Partition) -> Iterator[PartitionJobs]:
+        """Hold the lock and give the partition's jobs."""
+        with self.lock:
+            yield self.jobs_of(partition)
+
+    @contextmanager
     def all_partitions(self) -> Iterator[dict[Partition, PartitionJobs]]:
-        with self._lock:
+        with self.lock:
             yield self._partitions
 
     def clear(self) -> None:
-        with self._lock:
+        with self.lock:
             self._partitions.clear()
-
-
-class _Held:
-    """What ``with store.partition(p) as jobs`` enters. Every request enters one, and a plain
-    class costs a third of a generator-based context manager."""
-
-    __slots__ = ("_partition", "_store")
-
-    def __init__(self, store: JobStore, partition: Partition) -> None:
-        self._store = store
-        self._partition = partition
-
-    def __enter__(self) -> PartitionJobs:
-        self._store._lock.acquire()
-        try:
-            return self._store._jobs_of(self._partition)
-        except BaseException:
-            self._store._lock.release()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self._store._lock.release()
