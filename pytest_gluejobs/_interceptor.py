@@ -118,15 +118,15 @@ class Interceptor:
         self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
     ) -> Partition:
         account, region = self.default_partition
-        auth = _header(request, "Authorization")
+        auth = request.headers.get("Authorization")
         scope = None
-        if auth:
-            # The signature at the end changes with every request; the credential scope before
-            # it seldom does, so that part is parsed once per distinct value.
-            signature = auth.rfind(", Signature=")
-            scope = _cached_scope(auth[:signature]) if signature > 0 else None
-            if scope is None:
-                scope = _credential_scope(auth)
+        if type(auth) is bytes:
+            # The credential scope comes before the first comma and seldom changes; the signature
+            # at the end changes with every request. So the first part is parsed once per value.
+            comma = auth.find(b",")
+            scope = _cached_scope(auth[:comma] if comma > 0 else auth)
+        elif auth:
+            scope = _credential_scope(str(auth))
         if scope is not None:
             return scope[0] or account, scope[1]
         host = _HOST_REGION.search(endpoint.host)
@@ -144,7 +144,9 @@ def _credential_scope(auth: str) -> tuple[str | None, str] | None:
     return account, scope.group(2)
 
 
-_cached_scope = functools.lru_cache(maxsize=64)(_credential_scope)
+@functools.lru_cache(maxsize=64)
+def _cached_scope(auth: bytes) -> tuple[str | None, str] | None:
+    return _credential_scope(auth.decode("utf-8", "replace"))
 
 
 _PROCESS_ID = uuid.uuid4().hex

@@ -515,9 +515,25 @@ def _map(shape: MapShape) -> _Check:
 
 # --- the fast walk: Python source generated from the model ----------------------------------------
 
+#: How many values that matched a pattern are remembered, per pattern.
+_REMEMBERED_MATCHES: Final = 256
+
+
+def _matches(
+    remembered: set[str], fullmatch: Callable[[str], re.Match[str] | None], value: str
+) -> bool:
+    if fullmatch(value) is None:
+        return False
+    if len(remembered) < _REMEMBERED_MATCHES:
+        remembered.add(value)
+    return True
+
+
+#: What generated code starts from.
+_FAST_BUILTINS: Final = {"_Invalid": _Invalid, "_matches": _matches}
 #: The generated checks, one function per container shape (``f_<shape>``), and the constants
 #: they use; a function calls another by its name here, so recursive shapes are fine.
-_fast_namespace: dict[str, Any] = {"_Invalid": _Invalid}
+_fast_namespace: dict[str, Any] = dict(_FAST_BUILTINS)
 
 #: A Java pattern that is one character class, repeated: ``[...]*`` or ``([...])*``.
 _CLASS_STAR: Final = re.compile(r"\^?\(?(\[(?:\\.|[^\]\\])*\])\)?\*\$?")
@@ -640,9 +656,12 @@ def _valid_scalar(shape: Shape, var: str) -> str:
         pattern = _java_regex(pattern_text) if pattern_text is not None else None
         if pattern is not None:
             _fast_namespace[f"P_{ident}"] = pattern.fullmatch
-            matched = f"P_{ident}({var}) is not None"
             if _matches_any_printable_ascii(pattern):
-                matched = f"{var}.isascii() and {var}.isprintable() or {matched}"
+                matched = f"{var}.isascii() and {var}.isprintable() or P_{ident}({var}) is not None"
+            else:
+                # Values of such patterns (versions, schedules) repeat: each is matched once.
+                _fast_namespace.setdefault(f"M_{ident}", set())
+                matched = f"{var} in M_{ident} or _matches(M_{ident}, P_{ident}, {var})"
             tests.append(f"({matched})")
         return " and ".join(tests)
     if kind in _INT_BITS or kind in _FLOAT_MAX:

@@ -564,7 +564,7 @@ def probe_model(monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.setattr(_model, "operation_model", model.operation_model)
         monkeypatch.setattr(_validation, "_compiled", {})
         monkeypatch.setattr(_validation, "_requests", {})
-        monkeypatch.setattr(_validation, "_fast_namespace", {"_Invalid": _validation._Invalid})
+        monkeypatch.setattr(_validation, "_fast_namespace", dict(_validation._FAST_BUILTINS))
 
     return install
 
