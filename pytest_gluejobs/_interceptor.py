@@ -172,11 +172,12 @@ _OPERATION_OF_TARGET: dict[object, str] = {
 
 
 def _operation(request: AWSPreparedRequest) -> str:
-    raw = request.headers.get("X-Amz-Target")
-    if type(raw) is bytes or type(raw) is str:
-        known = _OPERATION_OF_TARGET.get(raw)
-        if known is not None:
-            return known
+    try:
+        known = _OPERATION_OF_TARGET.get(request.headers["X-Amz-Target"])
+    except (KeyError, TypeError):  # no such header, or an unhashable value
+        known = None
+    if known is not None:
+        return known
     target = _header(request, "X-Amz-Target") or ""
     operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else ""
     if operation in OPERATIONS:

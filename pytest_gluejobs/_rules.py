@@ -49,8 +49,12 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+#: Each Glue version as numbers, for comparisons (parsed once: every write compares).
+_VERSION_NUMBERS: dict[str, tuple[int, ...]] = {v: version_tuple(v) for v in GLUE_VERSIONS}
+
+
 def check_glue_version(version: str) -> None:
-    if version not in GLUE_VERSIONS:
+    if version not in _VERSION_NUMBERS:
         raise invalid_input(
             f"GlueVersion '{version}' is not a valid Glue version. "
             f"Valid versions: {', '.join(GLUE_VERSIONS)}."
@@ -179,7 +183,7 @@ def _fill_timeout(job: dict[str, Any], command_name: str, version: str) -> None:
         return
     if timeout is None:
         if command_name != "gluestreaming":
-            job["Timeout"] = 480 if version_tuple(version) >= (5, 0) else 2880
+            job["Timeout"] = 480 if _VERSION_NUMBERS[version] >= (5, 0) else 2880
         return
     if timeout >= TIMEOUT_LIMIT_MINUTES:
         raise invalid_input(
@@ -190,7 +194,7 @@ def _fill_timeout(job: dict[str, Any], command_name: str, version: str) -> None:
 def _check_execution_class(job: dict[str, Any], command_name: str, version: str) -> None:
     if job.get("ExecutionClass") != "FLEX":
         return
-    if command_name != "glueetl" or version_tuple(version) < (3, 0):
+    if command_name != "glueetl" or _VERSION_NUMBERS[version] < (3, 0):
         raise invalid_input(
             "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion 3.0 or "
             f"later (got Command.Name '{command_name}', GlueVersion '{version}')."
@@ -200,7 +204,7 @@ def _check_execution_class(job: dict[str, Any], command_name: str, version: str)
 def check_tag_keys(tags: Mapping[str, str]) -> None:
     """Tag keys must not use the reserved ``aws:`` prefix (Glue developer guide, tags)."""
     for key in tags:
-        if key.lower().startswith("aws:"):
+        if key[:4].lower() == "aws:":
             raise invalid_input(
                 f"Tag key '{key}' uses the reserved prefix 'aws:'; choose another key."
             )
