@@ -567,69 +567,80 @@ def _identifier(shape_name: str) -> str:
     return re.sub(r"\W", "_", shape_name)
 
 
+#: Containers this many levels below a generated function's own are checked in its body; deeper
+#: ones (and recursive shapes, eventually) by a call to their own function.
+_INLINE_LEVELS: Final = 2
+
+
 def _fast_source(shape: Shape, name: str) -> str:
-    head = f"def {name}(value, depth):\n"
-    if isinstance(shape, StructureShape):
-        return head + _structure_source(shape)
-    size = _size_test(*_size_bounds(shape), "value")
-    if isinstance(shape, ListShape):
-        return head + (
-            f"    if not isinstance(value, list) or not {size}:\n"
-            "        raise _Invalid\n"
-            "    for item in value:\n" + _item_source(shape.member, "item", "        ")
-        )
-    assert isinstance(shape, MapShape)
-    return head + (
-        f"    if not isinstance(value, dict) or not {size}:\n"
-        "        raise _Invalid\n"
-        "    for key, item in value.items():\n"
-        f"        if not ({_valid_scalar(shape.key, 'key')}):\n"
-        "            raise _Invalid\n" + _item_source(shape.value, "item", "        ")
-    )
-
-
-def _structure_source(shape: StructureShape) -> str:
-    # Each member the shape declares is looked up once; unknown members are found with one set
-    # comparison and null members (Glue treats them as absent) removed at the end.
-    known = _fast_namespace[f"K_{_identifier(shape.name)}"] = frozenset(
-        member.serialization.get("name", name) for name, member in shape.members.items()
-    )
-    lines = [
-        f"    if not isinstance(value, dict) or depth > {MAX_DEPTH}:",
-        "        raise _Invalid",
-        f"    if not K_{_identifier(shape.name)}.issuperset(value):",
-        "        raise _Invalid",
-        "    present = 0",
-    ]
-    required = set(shape.required_members)
-    for name, member in shape.members.items():
-        key = member.serialization.get("name", name)
-        lines.append(f"    item = value.get({key!r})")
-        lines.append("    if item is not None:")
-        lines.append("        present += 1")
-        if isinstance(member, StructureShape | ListShape | MapShape):
-            lines.append(f"        {_fast_reference(member)}(item, depth + 1)")
-        else:
-            lines.append(f"        if not ({_valid_scalar(member, 'item')}):")
-            lines.append("            raise _Invalid")
-        if name in required:
-            lines.append("    else:")
-            lines.append("        raise _Invalid")
-    lines.append("    if present != len(value):")
-    lines.append("        for key in [key for key, item in value.items() if item is None]:")
-    lines.append("            del value[key]")
-    assert known  # a structure with no members would still be checked above
+    lines = [f"def {name}(value, depth):", *_container_lines(shape, "value", 0, "    ", 0)]
     return "\n".join(lines) + "\n"
 
 
-def _item_source(shape: Shape, var: str, indent: str) -> str:
-    """Source checking one list element or map value ``var`` (a null one is invalid)."""
+def _container_lines(shape: Shape, var: str, offset: int, indent: str, level: int) -> list[str]:
+    """Statements checking the non-null value in ``var``, ``offset`` containers below ``depth``.
+
+    Variables are suffixed with the nesting ``level``, so that checks written in line inside
+    another's keep theirs apart.
+    """
+    depth = f"depth + {offset}" if offset else "depth"
+    item, key, present = f"i{level}", f"k{level}", f"p{level}"
+    if isinstance(shape, StructureShape):
+        # Each member the shape declares is looked up once; unknown members are found with one
+        # set comparison and null members (Glue treats them as absent) removed at the end.
+        known = f"K_{_identifier(shape.name)}"
+        _fast_namespace[known] = frozenset(
+            member.serialization.get("name", name) for name, member in shape.members.items()
+        )
+        lines = [
+            f"if not isinstance({var}, dict) or {depth} > {MAX_DEPTH}:",
+            "    raise _Invalid",
+            f"if not {known}.issuperset({var}):",
+            "    raise _Invalid",
+            f"{present} = 0",
+        ]
+        required = set(shape.required_members)
+        for name, member in shape.members.items():
+            lines.append(f"{item} = {var}.get({member.serialization.get('name', name)!r})")
+            lines.append(f"if {item} is not None:")
+            lines.append(f"    {present} += 1")
+            lines += _value_lines(member, item, offset, "    ", level)
+            if name in required:
+                lines += ["else:", "    raise _Invalid"]
+        lines += [
+            f"if {present} != len({var}):",
+            f"    for {key} in [{key} for {key}, {item} in {var}.items() if {item} is None]:",
+            f"        del {var}[{key}]",
+        ]
+    else:
+        size = _size_test(*_size_bounds(shape), f"{var}")
+        if isinstance(shape, ListShape):
+            element = shape.member
+            lines = [f"if not isinstance({var}, list) or not {size}:", "    raise _Invalid"]
+            lines.append(f"for {item} in {var}:")
+        else:
+            assert isinstance(shape, MapShape)
+            element = shape.value
+            lines = [f"if not isinstance({var}, dict) or not {size}:", "    raise _Invalid"]
+            lines.append(f"for {key}, {item} in {var}.items():")
+            lines.append(f"    if not ({_valid_scalar(shape.key, key)}):")
+            lines.append("        raise _Invalid")
+        if not isinstance(element, StructureShape | ListShape | MapShape):
+            lines.append(f"    if {item} is None:")  # a null element or map value is invalid
+            lines.append("        raise _Invalid")
+        lines += _value_lines(element, item, offset, "    ", level)
+    return [indent + line for line in lines]
+
+
+def _value_lines(shape: Shape, var: str, offset: int, indent: str, level: int) -> list[str]:
+    """Statements checking the member, element or map value in ``var`` (not null, unless a
+    container's check refuses null), found in a container ``offset`` below ``depth``."""
     if isinstance(shape, StructureShape | ListShape | MapShape):
-        return f"{indent}{_fast_reference(shape)}({var}, depth + 1)\n"
-    return (
-        f"{indent}if {var} is None or not ({_valid_scalar(shape, var)}):\n"
-        f"{indent}    raise _Invalid\n"
-    )
+        if level + 1 < _INLINE_LEVELS:
+            return _container_lines(shape, var, offset + 1, indent, level + 1)
+        below = f"depth + {offset + 1}"
+        return [f"{indent}{_fast_reference(shape)}({var}, {below})"]
+    return [f"{indent}if not ({_valid_scalar(shape, var)}):", f"{indent}    raise _Invalid"]
 
 
 def _valid_scalar(shape: Shape, var: str) -> str:
