@@ -29,7 +29,7 @@ from ._errors import GlueError, UnsupportedOperation
 from ._faults import FaultRules
 from ._jsondata import decode_body
 from ._model import OPERATIONS, glue_operation_names
-from ._service import GlueJobsService, Result
+from ._service import GlueJobsService
 from ._store import Partition, to_json
 
 _TARGET_PREFIX = "AWSGlue."
@@ -72,47 +72,39 @@ class Interceptor:
         try:
             params: Any = decode_body(body)
         except GlueError as undecodable:
-            return self._answer(request, operation, None, partition, error=undecodable)
+            return self._refuse(request, operation, None, partition, undecodable, False)
         injected = self.faults.check(operation, params)
         if injected is not None:
-            return self._answer(request, operation, body, partition, error=injected, injected=True)
+            return self._refuse(request, operation, body, partition, injected, True)
         try:
             # The service takes ``params`` over; the Call decodes its own from the body.
             result = self.service.handle(operation, params, partition)
         except GlueError as refused:
-            return self._answer(request, operation, body, partition, error=refused)
-        return self._answer(request, operation, body, partition, result=result)
+            return self._refuse(request, operation, body, partition, refused, False)
+        answer = result.body()
+        # Positional: this runs for every request, and keywords cost more to pass.
+        account_id, region = partition
+        self.calls.append(Call(operation, body, region, account_id, 200, answer, None, False))
+        _last_call.call = None  # only an error is retried: a later sleep is not this call's
+        return _response(request, 200, answer)
 
-    def _answer(
+    def _refuse(
         self,
         request: AWSPreparedRequest,
         operation: str,
         request_body: object,
         partition: Partition,
-        *,
-        result: Result | None = None,
-        error: GlueError | None = None,
-        injected: bool = False,
+        error: GlueError,
+        injected: bool,
     ) -> AWSResponse:
-        if error is None:
-            status, body = 200, result.body() if result is not None else b"{}"
-        else:
-            status = error.status
-            body = to_json({"__type": error.code, "message": error.message})
-        # Positional: this runs for every request, and keywords cost more to pass.
+        answer = to_json({"__type": error.code, "message": error.message})
         account_id, region = partition
-        code = None if error is None else error.code
-        call = Call(operation, request_body, region, account_id, status, body, code, injected)
+        call = Call(
+            operation, request_body, region, account_id, error.status, answer, error.code, injected
+        )
         self.calls.append(call)
-        # Only an error can be retried: a later sleep after a success is not this call's back-off.
-        _last_call.call = None if error is None else call
-        headers = {
-            # A UUID-shaped id unique in this process (uuid4 would read os.urandom every time).
-            "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
-            "Content-Type": "application/x-amz-json-1.1",
-            "Content-Length": str(len(body)),
-        }
-        return AWSResponse(request.url, status, headers, _Body(body))
+        _last_call.call = call  # botocore's back-off before retrying this attempt goes on it
+        return _response(request, error.status, answer)
 
     def _partition(
         self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
@@ -133,6 +125,16 @@ class Interceptor:
         if host is not None:
             region = host.group(1)
         return account, region
+
+
+def _response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
+    headers = {
+        # A UUID-shaped id unique in this process (uuid4 would read os.urandom every time).
+        "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
+        "Content-Type": "application/x-amz-json-1.1",
+        "Content-Length": str(len(body)),
+    }
+    return AWSResponse(request.url, status, headers, _Body(body))
 
 
 def _credential_scope(auth: str) -> tuple[str | None, str] | None:
@@ -205,7 +207,10 @@ _original_send: Any = None
 
 
 def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    interceptor = next(reversed(_stack), None)
+    try:
+        interceptor: Interceptor | None = _stack[-1]
+    except IndexError:  # no fake active (or the last one just left, in another thread)
+        interceptor = None
     if interceptor is None or getattr(endpoint, "_endpoint_prefix", None) != "glue":
         _last_call.call = None
         return wrapped(*args, **kwargs)
@@ -218,9 +223,8 @@ def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, 
             f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
             "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
         )
-        body = to_json({"__type": error.code, "message": error.message})
         _last_call.call = None
-        return AWSResponse(request.url, 400, {"x-amzn-RequestId": str(uuid.uuid4())}, _Body(body))
+        return _response(request, 400, to_json({"__type": error.code, "message": error.message}))
 
 
 class _RetrySleep:
