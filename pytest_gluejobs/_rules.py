@@ -81,13 +81,17 @@ def build_job(
 
     _check_and_fill_capacity(job, command_name)
     _fill_timeout(job, command_name, version)
-    _check_execution_class(job, command_name, version)
+    if job.get("ExecutionClass") == "FLEX":
+        _check_flex(command_name, version)
     if command_name == "glueray" and not command.get("Runtime"):
         raise invalid_input("Runtime parameter is required for GlueRay command")
     command.setdefault("PythonVersion", "3.9" if command_name == "glueray" else "2")
 
-    execution_property = job.setdefault("ExecutionProperty", {})
-    execution_property.setdefault("MaxConcurrentRuns", 1)
+    execution_property = job.get("ExecutionProperty")
+    if execution_property is None:
+        job["ExecutionProperty"] = {"MaxConcurrentRuns": 1}
+    else:
+        execution_property.setdefault("MaxConcurrentRuns", 1)
     job.setdefault("MaxRetries", 0)
     job.setdefault("JobMode", "SCRIPT")
     job.setdefault("JobRunQueuingEnabled", False)
@@ -191,9 +195,7 @@ def _fill_timeout(job: dict[str, Any], command_name: str, version: str) -> None:
         )
 
 
-def _check_execution_class(job: dict[str, Any], command_name: str, version: str) -> None:
-    if job.get("ExecutionClass") != "FLEX":
-        return
+def _check_flex(command_name: str, version: str) -> None:
     if command_name != "glueetl" or _VERSION_NUMBERS[version] < (3, 0):
         raise invalid_input(
             "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion 3.0 or "
