@@ -8,18 +8,22 @@ handler is told to let Glue requests through. Nothing happens if moto was never 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
-
-import wrapt
 
 _patched: tuple[Any, Any] | None = None
 
 
-def _skip_glue(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    event_name = args[0] if args else kwargs.get("event_name", "")
-    if isinstance(event_name, str) and event_name.startswith("before-send.glue."):
-        return None
-    return wrapped(*args, **kwargs)
+def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
+    # A plain function, not a wrapt wrapper: it runs on every request of every client while a fake
+    # is active, and binding it as a method costs a third of what binding a wrapper does.
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+        event_name = args[0] if args else kwargs.get("event_name", "")
+        if isinstance(event_name, str) and event_name.startswith("before-send.glue."):
+            return None
+        return original(self, *args, **kwargs)
+
+    return __call__
 
 
 def install() -> None:
@@ -29,7 +33,7 @@ def install() -> None:
     if stubber_class is None or _patched is not None:
         return
     original = stubber_class.__dict__["__call__"]
-    stubber_class.__call__ = wrapt.FunctionWrapper(original, _skip_glue)
+    stubber_class.__call__ = _skipping_glue(original)
     _patched = (stubber_class, original)
 
 
