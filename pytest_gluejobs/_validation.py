@@ -586,16 +586,15 @@ def _container_lines(shape: Shape, var: str, offset: int, indent: str, level: in
     depth = f"depth + {offset}" if offset else "depth"
     item, key, present = f"i{level}", f"k{level}", f"p{level}"
     if isinstance(shape, StructureShape):
-        # Each member the shape declares is looked up once; unknown members are found with one
-        # set comparison and null members (Glue treats them as absent) removed at the end.
+        # Each member the shape declares is looked up once and the non-null ones counted. Only
+        # if some member was not counted (rare) are unknown members looked for, with one set
+        # comparison, and null members (Glue treats them as absent) removed.
         known = f"K_{_identifier(shape.name)}"
         _fast_namespace[known] = frozenset(
             member.serialization.get("name", name) for name, member in shape.members.items()
         )
         lines = [
             f"if not isinstance({var}, dict) or {depth} > {MAX_DEPTH}:",
-            "    raise _Invalid",
-            f"if not {known}.issuperset({var}):",
             "    raise _Invalid",
             f"{present} = 0",
         ]
@@ -609,6 +608,8 @@ def _container_lines(shape: Shape, var: str, offset: int, indent: str, level: in
                 lines += ["else:", "    raise _Invalid"]
         lines += [
             f"if {present} != len({var}):",
+            f"    if not {known}.issuperset({var}):",
+            "        raise _Invalid",
             f"    for {key} in [{key} for {key}, {item} in {var}.items() if {item} is None]:",
             f"        del {var}[{key}]",
         ]
