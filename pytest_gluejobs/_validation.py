@@ -567,9 +567,11 @@ def _identifier(shape_name: str) -> str:
     return re.sub(r"\W", "_", shape_name)
 
 
-#: Containers this many levels below a generated function's own are checked in its body; deeper
-#: ones (and recursive shapes, eventually) by a call to their own function.
-_INLINE_LEVELS: Final = 2
+#: Containers down to this many levels below a generated function's own are checked in its body,
+#: unless they are structures of more than _INLINE_MEMBERS members (the visual-job nodes); the
+#: others (and recursive shapes, eventually) by a call to their own function.
+_INLINE_LEVELS: Final = 3
+_INLINE_MEMBERS: Final = 32
 
 
 def _fast_source(shape: Shape, name: str) -> str:
@@ -637,7 +639,8 @@ def _value_lines(shape: Shape, var: str, offset: int, indent: str, level: int) -
     """Statements checking the member, element or map value in ``var`` (not null, unless a
     container's check refuses null), found in a container ``offset`` below ``depth``."""
     if isinstance(shape, StructureShape | ListShape | MapShape):
-        if level + 1 < _INLINE_LEVELS:
+        small = not isinstance(shape, StructureShape) or len(shape.members) <= _INLINE_MEMBERS
+        if level + 1 < _INLINE_LEVELS and small:
             return _container_lines(shape, var, offset + 1, indent, level + 1)
         below = f"depth + {offset + 1}"
         return [f"{indent}{_fast_reference(shape)}({var}, {below})"]
@@ -655,7 +658,7 @@ def _valid_scalar(shape: Shape, var: str) -> str:
     metadata = shape.metadata
     ident = _identifier(shape.name)
     if kind == "string":
-        tests = [f"isinstance({var}, str)"]
+        tests = [f"(type({var}) is str or isinstance({var}, str))"]
         low: int = metadata.get("min", 0)
         high: int | None = metadata.get("max")
         if low > 0 or high is not None:
