@@ -143,7 +143,7 @@ class GlueJobsService:
             jobs = self.store.jobs_of(partition)
             if name in jobs.jobs:
                 raise GlueError("AlreadyExistsException", f"Job {name} already exists.")
-            jobs.put(name, job)
+            jobs.add(name, job)
             if tags:
                 jobs.tags[name] = tags
         return Result({"Name": name})
