@@ -186,7 +186,7 @@ class GlueJobsFake:
                     f"No job named {name!r} in {partition[0]}/{partition[1]}; "
                     f"jobs there: {jobs.names[:20]}"
                 )
-            return dict(jobs.tags.get(name, {}))
+            return dict(jobs.jobs[name].tags)
 
     def add_job(
         self, *, region: str | None = None, account_id: str | None = None, **params: Any
@@ -302,7 +302,10 @@ class GlueJobsFake:
         """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}}."""
         with self._service.store.all_partitions() as partitions:
             state = {
-                partition: [(jobs.jobs[name].data, jobs.tags.get(name, {})) for name in jobs.names]
+                partition: [
+                    (record.data, record.tags)
+                    for record in (jobs.jobs[name] for name in jobs.names)
+                ]
                 for partition, jobs in partitions.items()
             }
             return _snapshots.snapshot_data(state, timestamps=timestamps)

@@ -143,9 +143,7 @@ class GlueJobsService:
             jobs = self.store.jobs_of(partition)
             if name in jobs.jobs:
                 raise GlueError("AlreadyExistsException", f"Job {name} already exists.")
-            jobs.add(name, job)
-            if tags:
-                jobs.tags[name] = tags
+            jobs.add(name, job, tags)
         return Result({"Name": name})
 
     def _update_job(self, params: Params, partition: Partition) -> Result:
@@ -168,7 +166,7 @@ class GlueJobsService:
                 last_modified_on=_now(),
                 default_glue_version=self.default_glue_version,
             )
-            jobs.put(name, job)
+            jobs.put(name, job, current.tags)  # UpdateJob leaves tags alone
         return Result({"JobName": name})
 
     def _delete_job(self, params: Params, partition: Partition) -> Result:
@@ -233,7 +231,7 @@ class GlueJobsService:
         else:
             page, more = [], False
             for name in jobs.names[start:]:
-                if _has_tags(jobs.tags.get(name), tags):
+                if _has_tags(jobs.jobs[name].tags, tags):
                     if len(page) == limit:
                         more = True
                         break
@@ -242,7 +240,7 @@ class GlueJobsService:
         return page, next_token
 
 
-def _has_tags(job_tags: Mapping[str, str] | None, wanted: Mapping[str, str]) -> bool:
+def _has_tags(job_tags: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
     """Every wanted tag is on the job with the same value (our reading; Glue does not say)."""
     if not job_tags:
         return False

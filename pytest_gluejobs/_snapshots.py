@@ -236,9 +236,7 @@ def load(fake: GlueJobsFake, data: object) -> None:
         for partition, built in loaded.items():
             with fake._service.store.partition(partition) as stored:
                 for job, tags in built:
-                    stored.put(job["Name"], job)
-                    if tags:
-                        stored.tags[job["Name"]] = tags
+                    stored.put(job["Name"], job, tags)
 
 
 def _key(partition: Partition) -> str:
@@ -298,7 +296,7 @@ def _build(
         ) from None
     with scratch.store.partition(partition) as jobs:
         job = dict(jobs.jobs[name].data)
-        tags = dict(jobs.tags.get(name, {}))
+        tags = dict(jobs.jobs[name].tags)
     fields.pop("Tags", None)
     found = differences(fields, job, subset=True)
     if found:

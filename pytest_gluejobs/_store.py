@@ -30,17 +30,23 @@ def to_json(data: object) -> bytes:
     return _ENCODER.encode(data).encode()
 
 
-class JobRecord:
-    """A stored job as GetJob shows it. Never mutated once stored: an update stores a new record.
+#: The tags of every job without any; never changed.
+_NO_TAGS: dict[str, str] = {}
 
-    Because it never changes, its JSON encoding is made once and reused by every read, and reads
-    need not copy it; what is handed to Python callers is cloned from ``data``.
+
+class JobRecord:
+    """A stored job as GetJob shows it, and its tags (which GetJob does not show).
+
+    Never mutated once stored: an update stores a new record. Because it never changes, its JSON
+    encoding is made once and reused by every read, and reads need not copy it; what is handed
+    to Python callers is cloned from ``data`` and ``tags``.
     """
 
-    __slots__ = ("_wire", "data")
+    __slots__ = ("_wire", "data", "tags")
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], tags: dict[str, str] | None) -> None:
         self.data = data
+        self.tags = tags or _NO_TAGS
         self._wire: bytes | None = None
 
     def wire(self) -> bytes:
@@ -52,23 +58,22 @@ class JobRecord:
 class PartitionJobs:
     """One partition's jobs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("jobs", "names", "tags")
+    __slots__ = ("jobs", "names")
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
-        self.tags: dict[str, dict[str, str]] = {}
         # Sorted, so a page is a bisect and a slice (Glue lists jobs in name order).
         self.names: list[str] = []
 
-    def put(self, name: str, job: dict[str, Any]) -> None:
+    def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         if name not in self.jobs:
             self._add_name(name)
-        self.jobs[name] = JobRecord(job)
+        self.jobs[name] = JobRecord(job, tags)
 
-    def add(self, name: str, job: dict[str, Any]) -> None:
+    def add(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         """``put`` for a name known to be new."""
         self._add_name(name)
-        self.jobs[name] = JobRecord(job)
+        self.jobs[name] = JobRecord(job, tags)
 
     def _add_name(self, name: str) -> None:
         names = self.names
@@ -83,7 +88,6 @@ class PartitionJobs:
         if self.jobs.pop(name, None) is None:
             return False
         del self.names[bisect.bisect_left(self.names, name)]
-        self.tags.pop(name, None)
         return True
 
     def names_after(self, cursor: str | None) -> int:
