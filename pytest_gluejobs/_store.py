@@ -66,16 +66,13 @@ class PartitionJobs:
         self.names: list[str] = []
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
-        if name not in self.jobs:
-            self._add_name(name)
-        self.jobs[name] = JobRecord(job, tags)
+        if name in self.jobs:
+            self.jobs[name] = JobRecord(job, tags)
+        else:
+            self.add(name, job, tags)
 
     def add(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         """``put`` for a name known to be new."""
-        self._add_name(name)
-        self.jobs[name] = JobRecord(job, tags)
-
-    def _add_name(self, name: str) -> None:
         names = self.names
         # Names often come in order (a test's job-1, job-2, ...): then one comparison with the
         # last name, which is likely in the CPU cache, instead of a bisection over the list.
@@ -83,6 +80,7 @@ class PartitionJobs:
             names.append(name)
         else:
             bisect.insort(names, name)
+        self.jobs[name] = JobRecord(job, tags)
 
     def remove(self, name: str) -> bool:
         if self.jobs.pop(name, None) is None:
