@@ -274,12 +274,14 @@ def baseline_swap(canned: Canned) -> Callable[[], AbstractContextManager[None]]:
 
     It is installed in place of whatever is there (the fake's wrapper, between the fake's own
     batches), exactly as the fake installs its own: a wrapt FunctionWrapper around botocore's
-    original method. moto's hook is put back as moto defined it, too, so that nothing the fake
-    installs runs for the baseline.
+    original method. Everything else the fake patches while active is put back as it was before
+    for the baseline's turns too (moto's hook, botocore's request signer and the ``time`` module
+    of ``botocore.endpoint``), so that nothing the fake installs runs for the baseline.
     """
     import botocore.endpoint
     import wrapt
     from botocore.awsrequest import AWSResponse
+    from botocore.signers import RequestSigner
 
     endpoint = botocore.endpoint.Endpoint
     original_send = endpoint.__dict__["_send"]
@@ -287,6 +289,8 @@ def baseline_swap(canned: Canned) -> Callable[[], AbstractContextManager[None]]:
         raise RuntimeError("Endpoint._send is already patched; build the baseline before that")
     stubber = getattr(sys.modules.get("moto.core.botocore_stubber"), "BotocoreStubber", None)
     original_hook = None if stubber is None else stubber.__dict__["__call__"]
+    original_signing = RequestSigner.__dict__["get_auth_instance"]
+    original_time = botocore.endpoint.time
 
     def send(wrapped: object, instance: object, args: tuple[Any, ...], kwargs: Job) -> AWSResponse:
         request = args[0] if args else kwargs["request"]
@@ -299,15 +303,21 @@ def baseline_swap(canned: Canned) -> Callable[[], AbstractContextManager[None]]:
     def swapped_in() -> Iterator[None]:
         saved_send = endpoint.__dict__["_send"]
         saved_hook = None if stubber is None else stubber.__dict__["__call__"]
+        saved_signing = RequestSigner.__dict__["get_auth_instance"]
+        saved_time = botocore.endpoint.time
         endpoint._send = baseline
         if stubber is not None:
             stubber.__call__ = original_hook
+        RequestSigner.get_auth_instance = original_signing
+        botocore.endpoint.time = original_time
         try:
             yield
         finally:
             endpoint._send = saved_send
             if stubber is not None:
                 stubber.__call__ = saved_hook
+            RequestSigner.get_auth_instance = saved_signing
+            botocore.endpoint.time = saved_time
 
     return swapped_in
 
