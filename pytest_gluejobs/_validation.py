@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import zlib
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -564,7 +565,12 @@ def _fast_reference(shape: Shape) -> str:
 
 
 def _identifier(shape_name: str) -> str:
-    return re.sub(r"\W", "_", shape_name)
+    """A Python name for generated code, one per shape name (models use plain identifiers)."""
+    if shape_name.isidentifier():
+        return shape_name
+    # Two names differing only where they are not identifiers must not share generated code.
+    cleaned = re.sub(r"\W", "_", shape_name)
+    return f"{cleaned}_{zlib.crc32(shape_name.encode()):08x}"
 
 
 #: Containers down to this many levels below a generated function's own are checked in its body,

@@ -638,6 +638,21 @@ def test_recursive_shapes_compile(probe_model: Any) -> None:
     assert found.startswith("Value 'long' at 'tree.kids.1.member.kids.1.member.label'")
 
 
+def test_shapes_whose_names_differ_only_in_punctuation_are_checked_apart(probe_model: Any) -> None:
+    # Validation generates Python code named after shapes; "Inner.A" and "Inner-A" must not share.
+    probe_model(
+        {
+            "ProbeRequest": request_of(First="Inner.A", Second="Inner-A"),
+            "Inner.A": request_of(X="Text", X2="Text"),
+            "Inner-A": request_of(Y="Text", Y2="Text"),
+            "Text": {"type": "string", "max": 3},
+        }
+    )
+    request = {"First": {"X": "x", "X2": None}, "Second": {"Y": "y"}}
+    assert validate("Probe", request) == {"First": {"X": "x"}, "Second": {"Y": "y"}}
+    assert "at 'second.y'" in only_violation("Probe", {"Second": {"Y": "long"}})
+
+
 # --- never anything but GlueError -------------------------------------------------------------
 
 
