@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ._errors import invalid_input
+from ._errors import GlueError, invalid_input
 
 #: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray).
 JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glueray")
@@ -55,10 +55,14 @@ _VERSION_NUMBERS: dict[str, tuple[int, ...]] = {v: version_tuple(v) for v in GLU
 
 def check_glue_version(version: str) -> None:
     if version not in _VERSION_NUMBERS:
-        raise invalid_input(
-            f"GlueVersion '{version}' is not a valid Glue version. "
-            f"Valid versions: {', '.join(GLUE_VERSIONS)}."
-        )
+        raise _unknown_glue_version(version)
+
+
+def _unknown_glue_version(version: str) -> GlueError:
+    return invalid_input(
+        f"GlueVersion '{version}' is not a valid Glue version. "
+        f"Valid versions: {', '.join(GLUE_VERSIONS)}."
+    )
 
 
 def build_job(
@@ -74,10 +78,14 @@ def build_job(
     completed in place and returned, so the caller hands it over.
     Raises GlueError (InvalidInputException) when a semantic rule is broken.
     """
+    # The checks are written out here rather than called: every write runs them.
     command = job["Command"]
-    command_name = _command_name(command)
+    command_name = command.get("Name")
+    if command_name not in JOB_COMMANDS:
+        raise _unknown_command(command_name)
     version = job.setdefault("GlueVersion", default_glue_version)
-    check_glue_version(version)
+    if version not in _VERSION_NUMBERS:
+        raise _unknown_glue_version(version)
 
     _check_and_fill_capacity(job, command_name)
     _fill_timeout(job, command_name, version)
@@ -100,14 +108,9 @@ def build_job(
     return job
 
 
-def _command_name(command: Mapping[str, Any]) -> str:
-    name = command.get("Name")
-    if name not in JOB_COMMANDS:
-        shown = "missing" if name is None else f"'{name}'"
-        raise invalid_input(
-            f"Command.Name is {shown}; it must be one of {', '.join(JOB_COMMANDS)}."
-        )
-    return str(name)
+def _unknown_command(name: object) -> GlueError:
+    shown = "missing" if name is None else f"'{name}'"
+    return invalid_input(f"Command.Name is {shown}; it must be one of {', '.join(JOB_COMMANDS)}.")
 
 
 def _check_and_fill_capacity(job: dict[str, Any], command_name: str) -> None:
