@@ -451,6 +451,16 @@ def test_every_pattern_of_the_installed_model_compiles() -> None:
     assert [p for p in patterns if _validation._java_regex(p) is None] == []
 
 
+def test_every_container_shape_of_the_installed_model_gets_a_check() -> None:
+    # The fast walk is Python source generated per shape on first use; requests reach only some
+    # shapes, so all are generated here, where a mistake in the generator would show first.
+    containers = [s for s in input_shapes() if isinstance(s, StructureShape | ListShape | MapShape)]
+    assert len(containers) > 100
+    for shape in containers:
+        check = _validation._fast_function(shape)
+        assert check.__name__ == "f_" + _validation._identifier(shape.name)
+
+
 # --- enums ------------------------------------------------------------------------------------
 
 
