@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -81,20 +82,42 @@ class Call:
         )
 
 
+#: An answered call as the interceptor records it: (operation, request body, region, account id,
+#: response body). It becomes a Call when a test first reads the log.
+Answered = tuple[str, object, str, str, bytes]
+
+
 class CallLog:
     """Calls in the order they reached the fake; safe to append from many threads.
 
-    No lock: appending to, copying and clearing a list are each atomic in CPython (also in the
-    free-threaded build), and every request appends.
+    Every request appends, few tests read: so appending takes no lock (``list.append`` is atomic
+    in CPython, also in the free-threaded build), and a successful call is appended as a plain
+    ``Answered`` tuple, made into its Call once, by the first read that meets it.
     """
 
     def __init__(self) -> None:
-        self._calls: list[Call] = []
+        self._entries: list[Call | Answered] = []
+        self._reading = threading.Lock()
         #: The list's own method: called for every request, it should not cost a Python call.
-        self.append: Callable[[Call], None] = self._calls.append
+        self.append: Callable[[Call | Answered], None] = self._entries.append
 
     def snapshot(self) -> list[Call]:
-        return self._calls.copy()
+        with self._reading:
+            entries = self._entries.copy()
+            for index, entry in enumerate(entries):
+                if type(entry) is tuple:
+                    operation, request_body, region, account_id, body = entry
+                    call = Call(operation, request_body, region, account_id, 200, body, None, False)
+                    # Later reads get the same Call; appends meanwhile do not move earlier entries.
+                    entries[index] = self._entries[index] = call
+            return entries  # type: ignore[return-value]  # every entry is a Call now
+
+    def counts(self) -> tuple[int, int]:
+        """How many calls, and how many of them failed by an injected fault (none made a Call)."""
+        entries = self._entries.copy()
+        injected = sum(1 for entry in entries if isinstance(entry, Call) and entry.injected)
+        return len(entries), injected
 
     def clear(self) -> None:
-        self._calls.clear()
+        with self._reading:
+            self._entries.clear()

@@ -214,6 +214,10 @@ class GlueJobsFake:
         """Every HTTP attempt that reached the fake, in order."""
         return self._calls.snapshot()
 
+    def _call_counts(self) -> tuple[int, int]:
+        """(calls, injected failures) without making a Call of each (for the run's summary)."""
+        return self._calls.counts()
+
     def reset(self) -> None:
         """Forget all jobs, calls and faults."""
         self._service.store.clear()

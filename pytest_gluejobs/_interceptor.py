@@ -82,9 +82,8 @@ class Interceptor:
         except GlueError as refused:
             return self._refuse(request, operation, body, partition, refused, False)
         answer = result.body()
-        # Positional: this runs for every request, and keywords cost more to pass.
         account_id, region = partition
-        self.calls.append(Call(operation, body, region, account_id, 200, answer, None, False))
+        self.calls.append((operation, body, region, account_id, answer))  # a Call when read
         _last_call.call = None  # only an error is retried: a later sleep is not this call's
         return _response(request, 200, answer)
 

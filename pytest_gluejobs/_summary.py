@@ -28,10 +28,10 @@ class FakeUsage:
         self.counts = dict.fromkeys(_COUNTS, 0)
 
     def record(self, fake: GlueJobsFake) -> None:
-        calls = fake.calls
+        calls, injected = fake._call_counts()
         self.counts["tests"] += 1
-        self.counts["calls"] += len(calls)
-        self.counts["injected"] += sum(call.injected for call in calls)
+        self.counts["calls"] += calls
+        self.counts["injected"] += injected
         self.counts["unfired"] += len(fake.unfired_faults())
 
     @pytest.hookimpl

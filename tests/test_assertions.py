@@ -196,6 +196,22 @@ def test_assert_job_names_shows_missing_and_unexpected_names(glue_jobs: Any) -> 
     assert "actual:   ['nightly-etl', 'weekly']" in message
 
 
+# -- the call log --------------------------------------------------------------------------------
+
+
+def test_the_call_log_gives_the_same_call_objects_on_every_read(glue_jobs: Any, glue: Any) -> None:
+    glue.create_job(**job_params("a"))
+    first = glue_jobs.calls
+    glue.get_job(JobName="a")
+    second = glue_jobs.calls
+    assert second[0] is first[0]  # a retry_delay or a change a test made to it stays put
+    assert [(call.operation, call.status, call.error) for call in second] == [
+        ("CreateJob", 200, None),
+        ("GetJob", 200, None),
+    ]
+    assert second[1].response is not None and second[1].response["Job"]["Name"] == "a"
+
+
 # -- assert_called, assert_not_called -----------------------------------------------------------
 
 
