@@ -7,14 +7,13 @@ framework words constraint violations (``2 validation errors detected: Value 'â€
 failed to satisfy constraint: â€¦``). Nothing is hard-coded per member: a newer botocore with new
 members or enum values is followed without a release.
 
-A valid request also loses its null members (Glue treats them as absent) in the same walk, which
-stops at the first violation and builds nothing. Only an invalid request is walked again, by the
-checks that collect and word every violation, so the common case pays for one walk, no copy and no
-message building.
-
-Each shape is compiled once, by name, into closures; structures build their member tables on first
-use, so recursive shapes (``Mapping.Children``) are fine. Input nesting is capped, so no input can
-exhaust the Python stack.
+Two walks. The fast one decides valid or not, stopping at the first violation, and removes a
+valid request's null members (Glue treats them as absent); it builds nothing. It is Python source
+generated from the model, one function per container shape, compiled on the first request that
+reaches the shape: each declared member looked up once, every check written out. Only an invalid
+request is walked again, by closures compiled per shape that collect and word every violation, so
+the common case pays for one walk, no copy and no message building. Both follow recursive shapes
+(``Mapping.Children``) by name, and cap input nesting, so no input can exhaust the Python stack.
 """
 
 from __future__ import annotations
