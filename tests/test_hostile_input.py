@@ -25,6 +25,7 @@ Sizing: the hypothesis tests run about 3,400 examples in all (GLUEJOBS_FUZZ_SCAL
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import os
@@ -41,7 +42,8 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pytest_gluejobs import GlueJobsFake
+from pytest_gluejobs import GlueJobsFake, _validation
+from pytest_gluejobs._errors import GlueError
 from pytest_gluejobs._model import OPERATIONS, declared_errors, operation_model
 
 settings.register_profile(
@@ -554,6 +556,80 @@ def test_a_mutated_request_gets_a_glue_answer_and_a_rejected_one_changes_nothing
 
     if status != 200 or operation not in MUTATING:
         assert state(glue_jobs) == before
+
+
+@st.composite
+def tweaked_requests(draw: st.DrawFn, operation: str) -> Any:
+    """A valid request of ``operation`` with one scalar replaced by another of its JSON type:
+    where lengths, ranges, enums and patterns decide, rather than types."""
+    request: Any = draw(valid_requests(operation))
+    leaves = [
+        path
+        for path in _paths(request)
+        if path and isinstance(_at(request, path), str | int | float)
+    ]
+    if not leaves:
+        return request
+    path = draw(st.sampled_from(leaves))
+    parent = _at(request, path[:-1])
+    old = parent[path[-1]]
+    if isinstance(old, bool):
+        new: Any = not old
+    elif isinstance(old, str):
+        new = draw(
+            st.text(max_size=40)
+            | st.text(st.characters(codec="ascii"), max_size=5)
+            | st.sampled_from(("", " ", "x" * 256, "x" * 2049, "3.9", "G.1X", "FLEX"))
+        )
+    elif isinstance(old, int):
+        new = draw(st.integers(-(2**64), 2**64) | st.sampled_from((0, -1, 1, 2**31, -(2**31) - 1)))
+    else:
+        new = draw(st.floats())
+    parent[path[-1]] = new
+    return request
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+def _walks(operation: str) -> Any:
+    """The full and the fast check of ``operation``'s input (validating compiles them)."""
+    with contextlib.suppress(GlueError):
+        _validation.validate(operation, {})
+    return _validation._requests[operation]
+
+
+def _fast_walk_accepts(operation: str, request: Any) -> bool:
+    _, fast = _walks(operation)
+    try:
+        fast(request, 0)
+    except _validation._Invalid:
+        return False
+    return True
+
+
+def _full_walk_accepts(operation: str, request: Any) -> bool:
+    check, _ = _walks(operation)
+    try:
+        _validation._raise_violations(operation, request, check)
+    except GlueError:
+        return False
+    return True
+
+
+@examples(250)
+@pytest.mark.parametrize("operation", OPERATIONS)
+@given(data=st.data())
+def test_the_fast_and_the_full_validation_agree(operation: str, data: st.DataObject) -> None:
+    # The fast walk decides alone what is valid; only when it refuses does the full walk word
+    # why. A fast walk that let something invalid through would go unnoticed anywhere else.
+    requests = tweaked_requests(operation) | mutated_requests(operation)
+    request = data.draw(requests, label="request")
+    full = _full_walk_accepts(operation, json.loads(json.dumps(request)))
+    assert _fast_walk_accepts(operation, json.loads(json.dumps(request))) == full
 
 
 @examples(60)
