@@ -5,10 +5,19 @@ client's Glue requests are then answered in-process, in Glue's wire format.
 """
 
 from ._calls import Call
-from ._errors import UnsupportedOperation
+from ._errors import GlueFaultNotFiredWarning, RealGlueBlocked, UnsupportedOperation
 from ._fake import GlueJobsFake
 from ._faults import Fault
 from ._mock import mock_glue_jobs
 from ._version import __version__
 
-__all__ = ["Call", "Fault", "GlueJobsFake", "UnsupportedOperation", "__version__", "mock_glue_jobs"]
+__all__ = [
+    "Call",
+    "Fault",
+    "GlueFaultNotFiredWarning",
+    "GlueJobsFake",
+    "RealGlueBlocked",
+    "UnsupportedOperation",
+    "__version__",
+    "mock_glue_jobs",
+]

@@ -24,3 +24,21 @@ def invalid_input(message: str) -> GlueError:
 
 class UnsupportedOperation(NotImplementedError):
     """A Glue operation the fake does not implement was called while the fake was active."""
+
+
+class RealGlueBlocked(RuntimeError):
+    """A Glue request was about to leave the process while no fake was active and the guard was on.
+
+    Raised before anything is sent while ``glue_jobs_block_real_glue`` (or the command-line flag
+    ``--glue-block-real-glue``) is on.
+    """
+
+
+class GlueFaultNotFiredWarning(UserWarning):
+    """A fault set for a test never failed a call: the test may not reach what it meant to break."""
+
+
+# The public names users catch: shown as pytest_gluejobs.X in tracebacks, not the private module.
+UnsupportedOperation.__module__ = "pytest_gluejobs"
+RealGlueBlocked.__module__ = "pytest_gluejobs"
+GlueFaultNotFiredWarning.__module__ = "pytest_gluejobs"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import botocore.session
 import freezegun
 
-from . import _assertions, _interceptor, _snapshots
+from . import _activation, _assertions, _interceptor, _snapshots
 from ._calls import Call, CallLog
 from ._errors import GlueError
 from ._faults import Fault, FaultRules
@@ -37,18 +37,35 @@ _TEST_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
     "AWS_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
 }
+# botocore asks the instance-metadata service for credentials, for the region of
+# AWS_DEFAULTS_MODE=auto, and so on; while a fake is active nothing it does may reach the network.
+_SET_WHILE_ACTIVE = {**_TEST_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
 # A session token would not match the test keys; a named profile would override them (botocore
-# skips environment credentials when a profile is set explicitly).
+# skips environment credentials when a profile is set explicitly); the container credential
+# provider calls an HTTP endpoint.
 _UNSET_WHILE_ACTIVE = (
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 )
 
 
-#: Active fakes that changed os.environ, in the order they started.
-_environ_changed_by: list[GlueJobsFake] = []
+#: Active fakes (each changed os.environ), in the order they started.
+_active_fakes: list[GlueJobsFake] = []
+
+
+def active_fake_count() -> int:
+    """How many fakes are active now (a pytest session remembers it at its start)."""
+    return len(_active_fakes)
+
+
+def stop_fakes_started_after(count: int) -> None:
+    """Stop the fakes started after ``count`` were active and left running (newest first)."""
+    while len(_active_fakes) > count:
+        _active_fakes[-1].stop()
 
 
 @cache
@@ -96,14 +113,14 @@ class GlueJobsFake:
 
     def start(self) -> GlueJobsFake:
         """Answer Glue requests from now on (the fixture and mock_glue_jobs do this for you)."""
-        _interceptor.activate(self._interceptor)
-        wanted = {**_TEST_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+        _activation.activate(self._interceptor)
+        wanted = {**_SET_WHILE_ACTIVE, "AWS_DEFAULT_REGION": self.region}
         keys = (*wanted, *_UNSET_WHILE_ACTIVE)
         self._saved_environ = {key: os.environ.get(key) for key in keys}
         for key in _UNSET_WHILE_ACTIVE:
             os.environ.pop(key, None)
         os.environ.update(wanted)
-        _environ_changed_by.append(self)
+        _active_fakes.append(self)
         return self
 
     def stop(self) -> None:
@@ -112,18 +129,18 @@ class GlueJobsFake:
             while self._freezers:
                 self._freezers.pop().stop()
         finally:
-            _interceptor.deactivate(self._interceptor)
+            _activation.deactivate(self._interceptor)
             saved, self._saved_environ = self._saved_environ, None
             if saved is not None:
                 self._restore_environ(saved)
 
     def _restore_environ(self, saved: dict[str, str | None]) -> None:
-        index = _environ_changed_by.index(self)
-        del _environ_changed_by[index]
-        if index < len(_environ_changed_by):
+        index = _active_fakes.index(self)
+        del _active_fakes[index]
+        if index < len(_active_fakes):
             # Stopped out of order: the fake started next saved this one's test values. It
             # restores what this one saved instead; until then the environment stays as it is.
-            _environ_changed_by[index]._saved_environ = saved
+            _active_fakes[index]._saved_environ = saved
             return
         for key, value in saved.items():
             if value is None:
@@ -135,6 +152,17 @@ class GlueJobsFake:
         return self.start()
 
     def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> GlueJobsFake:
+        return self.start()
+
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,

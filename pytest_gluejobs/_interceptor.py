@@ -1,29 +1,29 @@
-"""The patch on botocore's transport: Glue requests are answered in-process, in Glue's wire format.
+"""The fake's side of the transport: a Glue request in, Glue's answer out.
 
-``botocore.endpoint.Endpoint._send`` is wrapped (wrapt) while at least one fake is active. A request
-from a Glue endpoint is decoded (JSON 1.1: ``X-Amz-Target: AWSGlue.<Operation>``), answered by the
-active fake's fault rules or service core, recorded, and returned as a real ``AWSResponse``, so
-botocore parses it, raises its modelled exceptions and runs its retry logic as it would against
-Glue. Every other request passes through untouched. botocore's back-off between attempts the fake
-answered is not slept (it is recorded on the Call) unless real sleeping was asked for.
+The transports (``_botocore_transport`` for botocore, ``_aiobotocore_transport`` for aiobotocore)
+hand every request from a Glue endpoint to ``answer``. It is decoded (JSON 1.1:
+``X-Amz-Target: AWSGlue.<Operation>``), answered by the active fake's fault rules or service core,
+recorded, and returned as a real response object, so botocore parses it, raises its modelled
+exceptions and runs its retry logic as it would against Glue. Fakes nest as a stack: the newest
+active one answers. The back-off botocore computes after a refused attempt is handed to
+``take_retry_delay``, which records it on that attempt's Call.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import io
 import itertools
 import re
 import threading
-import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-import botocore.endpoint
-import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _moto_compat, _signing
+from . import _guard
 from ._calls import Call, CallLog
 from ._errors import GlueError, UnsupportedOperation
 from ._faults import FaultRules
@@ -45,6 +45,10 @@ class _Body(io.BytesIO):
         return (self.getvalue(),)
 
 
+#: Builds the transport's response object from (request, HTTP status, body).
+ResponseBuilder = Callable[[AWSPreparedRequest, int, bytes], AWSResponse]
+
+
 class Interceptor:
     """Answers one fake's Glue requests: fault rules first, then the service core."""
 
@@ -64,7 +68,7 @@ class Interceptor:
         self.real_retry_sleep = real_retry_sleep
 
     def respond(
-        self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
+        self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder
     ) -> AWSResponse:
         operation = _operation(request)
         partition = self._partition(endpoint, request)
@@ -72,23 +76,24 @@ class Interceptor:
         try:
             params: Any = decode_body(body)
         except GlueError as undecodable:
-            return self._refuse(request, operation, None, partition, undecodable, False)
+            return self._refuse(build, request, operation, None, partition, undecodable, False)
         injected = self.faults.check(operation, params)
         if injected is not None:
-            return self._refuse(request, operation, body, partition, injected, True)
+            return self._refuse(build, request, operation, body, partition, injected, True)
         try:
             # The service takes ``params`` over; the Call decodes its own from the body.
             result = self.service.handle(operation, params, partition)
         except GlueError as refused:
-            return self._refuse(request, operation, body, partition, refused, False)
+            return self._refuse(build, request, operation, body, partition, refused, False)
         answer = result.body()
         account_id, region = partition
         self.calls.append((operation, body, region, account_id, answer))  # a Call when read
-        _last_call.call = None  # only an error is retried: a later sleep is not this call's
-        return _response(request, 200, answer)
+        _last_call.set(None)  # only an error is retried: a later sleep is not this call's
+        return build(request, 200, answer)
 
     def _refuse(
         self,
+        build: ResponseBuilder,
         request: AWSPreparedRequest,
         operation: str,
         request_body: object,
@@ -102,12 +107,10 @@ class Interceptor:
             operation, request_body, region, account_id, error.status, answer, error.code, injected
         )
         self.calls.append(call)
-        _last_call.call = call  # botocore's back-off before retrying this attempt goes on it
-        return _response(request, error.status, answer)
+        _last_call.set(call)  # botocore's back-off before retrying this attempt goes on it
+        return build(request, error.status, answer)
 
-    def _partition(
-        self, endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
-    ) -> Partition:
+    def _partition(self, endpoint: Any, request: AWSPreparedRequest) -> Partition:
         account, region = self.default_partition
         auth = request.headers.get("Authorization")
         scope = None
@@ -126,14 +129,19 @@ class Interceptor:
         return account, region
 
 
-def _response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
-    headers = {
+def response_headers(body: bytes) -> dict[str, str]:
+    """The headers of an answer with ``body``."""
+    return {
         # A UUID-shaped id unique in this process (uuid4 would read os.urandom every time).
         "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
         "Content-Type": "application/x-amz-json-1.1",
         "Content-Length": str(len(body)),
     }
-    return AWSResponse(request.url, status, headers, _Body(body))
+
+
+def sync_response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
+    """The answer as botocore's synchronous transport returns it."""
+    return AWSResponse(request.url, status, response_headers(body), _Body(body))
 
 
 def _credential_scope(auth: str) -> tuple[str | None, str] | None:
@@ -197,94 +205,83 @@ class UnknownTarget(Exception):
     """The request named no Glue operation; answered as Glue's UnknownOperationException."""
 
 
-# -- the patch ------------------------------------------------------------------------------------
+# -- the stack of active fakes, and the one entry point of the transports -------------------------
 
-_last_call = threading.local()
+#: The refused Call whose retry back-off botocore computes next, per thread and per asyncio task.
+_last_call: contextvars.ContextVar[Call | None] = contextvars.ContextVar(
+    "pytest_gluejobs_last_call", default=None
+)
 _stack: list[Interceptor] = []
 _stack_lock = threading.Lock()
-_original_send: Any = None
 
 
-def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    try:
-        interceptor: Interceptor | None = _stack[-1]
-    except IndexError:  # no fake active (or the last one just left, in another thread)
-        interceptor = None
-    if interceptor is None or getattr(endpoint, "_endpoint_prefix", None) != "glue":
-        _last_call.call = None
-        return wrapped(*args, **kwargs)
-    request = args[0] if args else kwargs["request"]
-    try:
-        return interceptor.respond(endpoint, request)
-    except UnknownTarget as unknown:
-        error = GlueError(
-            "UnknownOperationException",
-            f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
-            "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
-        )
-        _last_call.call = None
-        return _response(request, 400, to_json({"__type": error.code, "message": error.message}))
-
-
-class _RetrySleep:
-    """Stands in for the ``time`` module inside botocore.endpoint, which sleeps between retries."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
-
-    @staticmethod
-    def sleep(seconds: float) -> None:
-        call: Call | None = getattr(_last_call, "call", None)
-        interceptor = next(reversed(_stack), None)
-        if call is None or interceptor is None:
-            time.sleep(seconds)
-            return
-        call.retry_delay = seconds
-        _last_call.call = None  # one back-off per attempt; a further sleep is someone else's
-        if interceptor.real_retry_sleep:
-            time.sleep(seconds)
-
-
-def activate(interceptor: Interceptor) -> None:
-    """Make ``interceptor`` answer Glue requests until ``deactivate``; fakes nest as a stack."""
-    global _original_send
+def push(interceptor: Interceptor) -> None:
     with _stack_lock:
         if interceptor in _stack:
             raise RuntimeError(
                 "This Glue fake is already active. Activate it once: use the glue_jobs fixture "
                 "or one `with mock_glue_jobs()` block, not both for the same fake."
             )
-        if not _stack:
-            _original_send = botocore.endpoint.Endpoint.__dict__["_send"]
-            botocore.endpoint.Endpoint._send = wrapt.FunctionWrapper(_original_send, _send)
-            botocore.endpoint.time = _RetrySleep()
-            _signing.install()
-            _moto_compat.install()
         _stack.append(interceptor)
 
 
-def deactivate(interceptor: Interceptor) -> None:
-    """Undo ``activate``; the last one out removes the patch."""
-    global _original_send
+def remove(interceptor: Interceptor) -> bool:
+    """Take ``interceptor`` off the stack; whether any fake is still active."""
     with _stack_lock:
         if interceptor in _stack:
             _stack.remove(interceptor)
-        if not _stack and _original_send is not None:
-            botocore.endpoint.Endpoint._send = _original_send
-            botocore.endpoint.time = time
-            _signing.uninstall()
-            _moto_compat.uninstall()
-            _original_send = None
+        return bool(_stack)
 
 
-def is_patched() -> bool:
-    """Whether botocore's transport is patched right now (for tests of teardown)."""
-    return isinstance(botocore.endpoint.Endpoint.__dict__["_send"], wrapt.FunctionWrapper)
+def current() -> Interceptor | None:
+    """The fake answering now (the newest active one), or None."""
+    try:
+        return _stack[-1]
+    except IndexError:  # no fake active (or the last one just left, in another thread)
+        return None
 
 
-def deactivate_all() -> None:
-    """Remove the patch whatever is still active (the end of a test session)."""
-    with _stack_lock:
-        remaining = list(_stack)
-    for interceptor in reversed(remaining):
-        deactivate(interceptor)
+def answer(
+    endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder
+) -> AWSResponse | None:
+    """The active fake's answer to a request from a Glue endpoint; None lets it go to AWS.
+
+    With no fake active it goes to AWS, unless the guard is on: then RealGlueBlocked is raised
+    before anything is sent.
+    """
+    interceptor = current()
+    if interceptor is None:
+        _last_call.set(None)
+        if _guard.is_on():
+            target = _header(request, "X-Amz-Target") or ""
+            raise _guard.blocked(target.removeprefix(_TARGET_PREFIX)[:100])
+        return None
+    try:
+        return interceptor.respond(endpoint, request, build)
+    except UnknownTarget as unknown:
+        error = GlueError(
+            "UnknownOperationException",
+            f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
+            "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
+        )
+        _last_call.set(None)
+        return build(request, 400, to_json({"__type": error.code, "message": error.message}))
+
+
+def passed_through() -> None:
+    """A request went to AWS: a back-off botocore computes next is not for a call of the fake."""
+    _last_call.set(None)
+
+
+def take_retry_delay(seconds: float) -> bool:
+    """Record botocore's back-off on the attempt the fake just refused; whether to really sleep.
+
+    A back-off that follows no refused attempt of the fake (a real request's) is slept.
+    """
+    call = _last_call.get()
+    interceptor = current()
+    if call is None or interceptor is None:
+        return True
+    call.retry_delay = seconds
+    _last_call.set(None)  # one back-off per attempt; a further sleep is someone else's
+    return interceptor.real_retry_sleep

@@ -18,9 +18,10 @@ C = TypeVar("C", bound=type[unittest.TestCase])
 class mock_glue_jobs:
     """Activate a fresh Glue fake for a block, a function or every test of a ``TestCase``.
 
-    ``with mock_glue_jobs() as fake:`` gives the GlueJobsFake. As a decorator on a function the fake
-    is active while it runs; on a ``unittest.TestCase`` class it is active from ``setUp`` to the
-    last cleanup of each test and is available as ``self.glue_jobs``.
+    ``with mock_glue_jobs() as fake:`` (or ``async with``) gives the GlueJobsFake. As a decorator on
+    a function or an ``async def`` the fake is active while it runs; on a ``unittest.TestCase``
+    class it is active from ``setUp`` to the last cleanup of each test and is available as
+    ``self.glue_jobs``. Generator functions are refused: their body runs after the call returns.
     """
 
     def __init__(
@@ -55,6 +56,17 @@ class mock_glue_jobs:
     ) -> None:
         self._active.pop().stop()
 
+    async def __aenter__(self) -> GlueJobsFake:
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
+
     @overload
     def __call__(self, target: C) -> C: ...
     @overload
@@ -67,11 +79,22 @@ class mock_glue_jobs:
                     f"{target.__name__} is neither. Use `with mock_glue_jobs() as fake:` instead."
                 )
             return self._decorate_test_case(target)
-        if inspect.iscoroutinefunction(target):
+        if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
+            # The body of a generator runs when it is iterated, after the decorated call returned
+            # and the fake stopped: it would talk to real AWS.
             raise TypeError(
-                "mock_glue_jobs cannot decorate a coroutine function: botocore is synchronous. "
-                "Use `with mock_glue_jobs() as fake:` inside it."
+                f"mock_glue_jobs cannot decorate the generator function {target.__qualname__}: "
+                "its body runs after the call returns, when the fake is no longer active. Use "
+                "`with mock_glue_jobs() as fake:` inside it, around the code that calls Glue."
             )
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self._new_fake():
+                    return await target(*args, **kwargs)
+
+            return async_wrapper
 
         @functools.wraps(target)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

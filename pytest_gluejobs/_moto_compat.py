@@ -2,7 +2,8 @@
 
 moto answers requests from a botocore ``before-send`` handler, which runs before
 ``Endpoint._send`` and so would hide Glue requests from the fake. While a fake is active, moto's
-handler is told to let Glue requests through. Nothing happens if moto was never imported.
+handler is told to let Glue requests through. Nothing happens until moto is imported; ``install``
+is called again when it is (a post-import hook), so moto imported inside a test is covered too.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from . import _interceptor, _snapshot_plugin, _summary
+from . import _activation, _fake, _guard, _snapshot_plugin, _summary
+from ._errors import GlueFaultNotFiredWarning
 from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
 
 _GLUE_JOBS_MARKER = (
@@ -23,10 +24,6 @@ _GLUE_FAULT_MARKER = (
     "probability=None, seed=None, message=None, job_name=None): make matching Glue calls fail, "
     "as glue_jobs.fail() does. Stackable; the test gets the glue_jobs fake."
 )
-
-
-class GlueFaultNotFiredWarning(UserWarning):
-    """A fault set for a test never failed a call: the test may not reach what it meant to break."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +48,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="write glue_jobs snapshot files instead of comparing with them",
     )
+    group.addoption(
+        "--glue-block-real-glue",
+        action="store_true",
+        dest="glue_block_real_glue",
+        default=None,
+        help="refuse (RealGlueBlocked) any Glue request made while no glue_jobs fake is active "
+        "(the ini option glue_jobs_block_real_glue does the same)",
+    )
     parser.addini(
         "glue_jobs_region", "default region of the glue_jobs fake", default=DEFAULT_REGION
     )
@@ -66,10 +71,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     parser.addini(
+        "glue_jobs_block_real_glue",
+        "refuse (RealGlueBlocked) any Glue request made while no glue_jobs fake is active",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
         "glue_jobs_default_glue_version",
         "GlueVersion given to jobs created without one",
         default="0.9",
     )
+
+
+_FAKES_BEFORE = pytest.StashKey[int]()
+_GUARDED = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +92,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _GLUE_FAULT_MARKER)
     _snapshot_plugin.configure(config)
     _summary.configure(config)
+    # An in-process inner session (pytester) must leave the fakes of the session around it alone.
+    config.stash[_FAKES_BEFORE] = _fake.active_fake_count()
+    guarded = config.getoption("glue_block_real_glue") or config.getini("glue_jobs_block_real_glue")
+    config.stash[_GUARDED] = bool(guarded)
+    if guarded:
+        _activation.turn_guard_on()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -91,7 +112,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _interceptor.deactivate_all()
+    # Fakes started by hand during the session and never stopped: their patches and environment.
+    _fake.stop_fakes_started_after(config.stash.get(_FAKES_BEFORE, 0))
+    if config.stash.get(_GUARDED, False):
+        _activation.turn_guard_off()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    # The guard's error names the test that made the request.
+    outer, _guard.current_test = _guard.current_test, item.nodeid
+    try:
+        return (yield)
+    finally:
+        _guard.current_test = outer
 
 
 def _options(request: pytest.FixtureRequest) -> _Options:

@@ -6,7 +6,8 @@ Keep this small; add helpers here only when more than one test module needs them
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -78,3 +79,35 @@ def send_raw(client: Any, operation: str, body: bytes | dict[str, Any] | list[An
 
 def _snake(operation: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+
+
+class NetworkUsed(OSError):
+    """Raised by every way of opening a connection while the network is blocked."""
+
+
+def block_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every way of opening a connection fail; the list records each attempt.
+
+    botocore turns a socket error into a retried EndpointConnectionError and may swallow it, so
+    tests assert on the attempts, not on an exception.
+    """
+    seen: list[str] = []
+
+    def refuse(name: str) -> Callable[..., Any]:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            seen.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
+            raise NetworkUsed(f"{name} called: the test tried to use the network")
+
+        return refused
+
+    for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
+    for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    return seen
+
+
+@pytest.fixture
+def attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Block the network for the test; the list records every attempt to use it."""
+    return block_network(monkeypatch)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,29 +25,6 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
 
 JOB = {"Role": "r", "Command": {"Name": "glueetl"}}
-
-
-class NetworkUsed(OSError):
-    """Raised by every way of opening a connection while the guard is on."""
-
-
-@pytest.fixture
-def attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Block sockets; the list records every attempt (botocore may swallow the error)."""
-    seen: list[str] = []
-
-    def refuse(name: str) -> Callable[..., Any]:
-        def refused(*args: Any, **kwargs: Any) -> Any:
-            seen.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
-            raise NetworkUsed(f"{name} called: the test tried to use the network")
-
-        return refused
-
-    for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
-        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
-    for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
-        monkeypatch.setattr(socket, name, refuse(name))
-    return seen
 
 
 def test_the_guard_catches_a_real_request(attempts: list[str]) -> None:

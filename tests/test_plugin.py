@@ -12,6 +12,7 @@ import json
 import os
 import textwrap
 import unittest
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 from conftest import job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
-from pytest_gluejobs._interceptor import is_patched
+from pytest_gluejobs._activation import is_patched
 
 pytest_plugins = ["pytester"]
 
@@ -341,7 +342,7 @@ TEARDOWN_TESTS = """
     import boto3
     import pytest
 
-    from pytest_gluejobs._interceptor import is_patched
+    from pytest_gluejobs._activation import is_patched
 
     AWS_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
                 "AWS_PROFILE", "AWS_SESSION_TOKEN")
@@ -432,7 +433,7 @@ def test_patch_and_environment_are_undone_when_the_run_is_interrupted(
 
         import pytest
 
-        from pytest_gluejobs._interceptor import is_patched
+        from pytest_gluejobs._activation import is_patched
 
         @pytest.hookimpl(wrapper=True)
         def pytest_sessionfinish(session):
@@ -600,8 +601,15 @@ def test_mock_glue_jobs_refuses_what_it_cannot_decorate() -> None:
     with pytest.raises(TypeError, match=r"functions and unittest\.TestCase classes"):
         mock_glue_jobs()(type("Plain", (), {}))
 
-    async def coroutine() -> None:
-        pass
 
-    with pytest.raises(TypeError, match="cannot decorate a coroutine function"):
-        mock_glue_jobs()(coroutine)
+def test_mock_glue_jobs_refuses_generator_functions_whose_body_would_run_unpatched() -> None:
+    def generator() -> Iterator[Any]:
+        yield boto3.client("glue").get_jobs()
+
+    async def async_generator() -> Any:
+        yield None
+
+    for target in (generator, async_generator):
+        with pytest.raises(TypeError, match=r"cannot decorate the generator function .*generator"):
+            mock_glue_jobs()(target)
+    assert not is_patched()

@@ -1,0 +1,99 @@
+"""Turning the fake on and off: the stack of active fakes, the guard, and every patch they need.
+
+Patches are in place while a fake is active or the guard is on, and gone otherwise: botocore's
+transport, signer and client creation, moto's request hook, and aiobotocore's transport, signer
+and session. Modules imported later (moto, aiobotocore) are patched when they are imported, through
+post-import hooks registered once.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import wrapt
+
+from . import (
+    _aiobotocore_transport,
+    _botocore_transport,
+    _client_creation,
+    _guard,
+    _interceptor,
+    _moto_compat,
+    _signing,
+)
+
+_lock = threading.RLock()
+_installed = False
+_hooks_registered = False
+
+#: Modules whose import may need a patch, and the installer that patches them.
+_LATE_IMPORTS = {
+    "moto.core.botocore_stubber": _moto_compat.install,
+    "aiobotocore.endpoint": _aiobotocore_transport.install,
+    "aiobotocore.signers": _signing.install,
+    "aiobotocore.session": _client_creation.install,
+}
+
+
+def _on_import(module: object) -> None:
+    with _lock:
+        if _installed:
+            _LATE_IMPORTS[getattr(module, "__name__", "")]()
+
+
+def _install() -> None:
+    global _installed, _hooks_registered
+    if _installed:
+        return
+    _installed = True
+    _botocore_transport.install()
+    _signing.install()
+    _client_creation.install()
+    _moto_compat.install()
+    _aiobotocore_transport.install()
+    if not _hooks_registered:
+        _hooks_registered = True
+        for name in _LATE_IMPORTS:
+            wrapt.register_post_import_hook(_on_import, name)
+
+
+def _uninstall() -> None:
+    global _installed
+    if _installed and not _interceptor.current() and not _guard.is_on():
+        _installed = False
+        _botocore_transport.uninstall()
+        _signing.uninstall()
+        _client_creation.uninstall()
+        _moto_compat.uninstall()
+        _aiobotocore_transport.uninstall()
+
+
+def activate(interceptor: _interceptor.Interceptor) -> None:
+    """Make ``interceptor`` answer Glue requests until ``deactivate``; fakes nest as a stack."""
+    with _lock:
+        _interceptor.push(interceptor)
+        _install()
+
+
+def deactivate(interceptor: _interceptor.Interceptor) -> None:
+    """Undo ``activate``; the last one out removes the patches (unless the guard needs them)."""
+    with _lock:
+        _interceptor.remove(interceptor)
+        _uninstall()
+
+
+def turn_guard_on() -> None:
+    with _lock:
+        _guard.turn_on()
+        _install()
+
+
+def turn_guard_off() -> None:
+    with _lock:
+        _guard.turn_off()
+        _uninstall()
+
+
+def is_patched() -> bool:
+    """Whether botocore's transport is patched right now (for tests of teardown)."""
+    return _botocore_transport.is_installed()

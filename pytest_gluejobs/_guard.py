@@ -1,0 +1,39 @@
+"""The guard against real Glue: while on, a Glue request made with no fake active is refused.
+
+The pytest plugin turns it on for a session (ini ``glue_jobs_block_real_glue`` or
+``--glue-block-real-glue``) and names the running test; the transport asks it what to raise.
+"""
+
+from __future__ import annotations
+
+from ._errors import RealGlueBlocked
+
+_enabled = 0
+#: The test running now (its node id), named in the error; set by the pytest plugin.
+current_test: str | None = None
+
+
+def is_on() -> bool:
+    return _enabled > 0
+
+
+def turn_on() -> None:
+    global _enabled
+    _enabled += 1
+
+
+def turn_off() -> None:
+    """Undo one ``turn_on`` (an inner pytest session turns off only its own)."""
+    global _enabled
+    _enabled = max(0, _enabled - 1)
+
+
+def blocked(operation: str) -> RealGlueBlocked:
+    where = f"in test {current_test}" if current_test else "outside any test"
+    return RealGlueBlocked(
+        f"pytest-gluejobs blocked a real AWS Glue request: {operation or 'a Glue request'} "
+        f"{where} was about to go to AWS while no Glue fake was active "
+        "(glue_jobs_block_real_glue is on). Nothing was sent. Give the test the fake in one of "
+        "three ways: ask for the `glue_jobs` fixture; mark the test `@pytest.mark.glue_jobs` "
+        "(or `@pytest.mark.glue_fault(...)`); or run the code inside `with mock_glue_jobs():`."
+    )
