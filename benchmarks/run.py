@@ -9,6 +9,9 @@ Everything is measured in one process, through real botocore Glue clients, by th
 - ``pytest-gluejobs``: ``mock_glue_jobs()``.
 - ``moto``: ``moto.mock_aws()`` (left out with a note when moto is not installed).
 
+Async clients are measured apart, through a real aiobotocore client, against an async baseline at
+``AioEndpoint._send`` (left out with a note when aiobotocore is not installed).
+
 Rounds interleave the contenders (A B C, B C A, ...) so that noise on a shared machine hits them
 alike; each figure is the median over rounds. The results are printed as Markdown and written into
 ``docs/performance.md`` between the result markers (the hand-written parts of that file are kept).
@@ -20,6 +23,7 @@ alike; each figure is the median over rounds. The results are printed as Markdow
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import datetime as dt
 import gc
@@ -32,8 +36,8 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, AsyncExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -211,6 +215,7 @@ class Sizes:
     e2e_iters: dict[str, int]
     paging_jobs: int
     memory_jobs: int
+    async_calls: int  # calls per timed turn through aiobotocore
 
 
 FULL = Sizes(
@@ -228,6 +233,7 @@ FULL = Sizes(
     e2e_iters={FAKE: 30, MOTO: 10},
     paging_jobs=10_000,
     memory_jobs=10_000,
+    async_calls=200,
 )
 QUICK = Sizes(
     name="quick",
@@ -242,6 +248,7 @@ QUICK = Sizes(
     e2e_iters={FAKE: 1, MOTO: 1},
     paging_jobs=3 * PAGE,
     memory_jobs=3 * PAGE,
+    async_calls=3,
 )
 
 
@@ -669,6 +676,7 @@ class Results:
     end_to_end: Samples
     paging: Samples
     memory: Memory
+    async_calls: AsyncResult | None
 
 
 def us(seconds: float | None) -> str:
@@ -854,6 +862,7 @@ def render(res: Results) -> str:
         f"peak {res.memory.peak / 1e6:.1f} MB above the empty fake, "
         f"{res.memory.retained / 1e6:.1f} MB retained "
         f"({res.memory.retained / res.memory.jobs / 1e3:.1f} kB per job).",
+        *render_async(res.async_calls),
         "",
         "### Bars",
         "",
@@ -883,6 +892,143 @@ def write(output: Path, body: str) -> None:
         new = f"# pytest-gluejobs benchmark results\n\n{block}"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(new, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------------
+# Async clients (aiobotocore)
+
+ASYNC_JOB = {
+    "Name": "bench",
+    "Role": "R",
+    "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
+}
+
+
+@dataclass
+class AsyncResult:
+    version: str
+    #: operation -> (baseline µs per call, fake µs per call, per-round fake/baseline ratios)
+    calls: dict[str, tuple[float, float, list[float]]]
+
+
+def _async_operations() -> dict[str, Callable[[Any, int], Awaitable[object]]]:
+    async def get_job(client: Any, i: int) -> object:
+        return await client.get_job(JobName="bench")
+
+    async def create_job(client: Any, i: int) -> object:
+        return await client.create_job(**{**ASYNC_JOB, "Name": f"job-{i:07d}"})
+
+    return {"GetJob": get_job, "CreateJob": create_job}
+
+
+async def _async_timed(call: Callable[[Any, int], Awaitable[object]], client: Any, n: int) -> float:
+    start = time.process_time()
+    for i in range(n):
+        await call(client, i)
+    return (time.process_time() - start) / n
+
+
+async def _async_run(
+    rounds: int, calls_per_turn: int
+) -> dict[str, tuple[float, float, list[float]]]:
+    import wrapt
+    from aiobotocore.awsrequest import AioAWSResponse
+    from aiobotocore.endpoint import AioEndpoint
+    from aiobotocore.session import get_session
+
+    from pytest_gluejobs import mock_glue_jobs
+
+    class CannedRaw:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        async def read(self, *args: Any) -> bytes:
+            return self.body
+
+    operations = _async_operations()
+    canned: dict[object, tuple[int, dict[str, str], bytes]] = {}
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(
+            get_session().create_client(
+                "glue",
+                region_name="us-east-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+        )
+
+        with mock_glue_jobs() as fake:
+            fake.add_job(**ASYNC_JOB)
+            for name, call in operations.items():
+                await call(client, 0)
+                # The exact bytes the fake answered, as the baseline's canned answer.
+                canned[f"AWSGlue.{name}".encode()] = (200, {}, fake.calls[-1]._body)
+
+        async def send(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: Any) -> Any:
+            request = args[0] if args else kwargs["request"]
+            status, headers, body = canned[request.headers["X-Amz-Target"]]
+            headers = {
+                "Content-Type": "application/x-amz-json-1.1",
+                "Content-Length": str(len(body)),
+            }
+            return AioAWSResponse(request.url, status, headers, CannedRaw(body))
+
+        original = AioEndpoint.__dict__["_send"]
+        baseline = wrapt.FunctionWrapper(original, send)
+        samples: dict[str, tuple[list[float], list[float]]] = {
+            name: ([], []) for name in operations
+        }
+        for _ in range(rounds):
+            for name, call in operations.items():
+                AioEndpoint._send = baseline
+                try:
+                    base = await _async_timed(call, client, calls_per_turn)
+                finally:
+                    AioEndpoint._send = original
+                with mock_glue_jobs() as fake:
+                    fake.add_job(**ASYNC_JOB)
+                    faked = await _async_timed(call, client, calls_per_turn)
+                samples[name][0].append(base)
+                samples[name][1].append(faked)
+    return {
+        name: (
+            statistics.median(base) * 1e6,
+            statistics.median(faked) * 1e6,
+            [f / b for b, f in zip(base, faked, strict=True)],
+        )
+        for name, (base, faked) in samples.items()
+    }
+
+
+def measure_async(rounds: int, calls_per_turn: int) -> AsyncResult | None:
+    try:
+        import aiobotocore
+    except ImportError:
+        return None
+    calls = asyncio.run(_async_run(rounds, calls_per_turn))
+    return AsyncResult(version=aiobotocore.__version__, calls=calls)
+
+
+def render_async(result: AsyncResult | None) -> list[str]:
+    lines = ["", "### Per call, through a real aiobotocore client", ""]
+    if result is None:
+        return [*lines, "Not measured: aiobotocore is not installed."]
+    lines += [
+        f"aiobotocore {result.version}. Baseline: `AioEndpoint._send` wrapped with wrapt, "
+        "answering a canned response. Median CPU time per call; the ratio is the median of the "
+        "per-round ratios, smallest and largest in brackets. No bar is set for async calls; the "
+        "sync bars above apply to sync clients.",
+        "",
+        "| Call | baseline | pytest-gluejobs | pytest-gluejobs / baseline |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, (base, faked, ratios) in result.calls.items():
+        median = statistics.median(ratios)
+        lines.append(
+            f"| {name} | {base:.1f} µs | {faked:.1f} µs "
+            f"| {median:.2f}x [{min(ratios):.2f}-{max(ratios):.2f}] |"
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------------------------------
@@ -939,6 +1085,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     paging = measure_paging(fake, clients, sizes)
     progress(f"memory for {sizes.memory_jobs:,} jobs")
     memory = measure_memory(fake, clients, sizes)
+    progress("per-call costs through aiobotocore")
+    async_result = measure_async(sizes.rounds, sizes.async_calls)
     results = Results(
         sizes=sizes,
         command=command,
@@ -951,6 +1099,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         end_to_end=end_to_end,
         paging=paging,
         memory=memory,
+        async_calls=async_result,
     )
     body = render(results)
     print(body)
