@@ -87,12 +87,16 @@ class GlueJobsFake:
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
         default_glue_version: str = "0.9",
+        extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
     ) -> None:
         self.region = region
         self.account_id = account_id
         try:
-            self._service = GlueJobsService(default_glue_version=default_glue_version)
+            self._service = GlueJobsService(
+                default_glue_version=default_glue_version,
+                extra_glue_versions=tuple(extra_glue_versions),
+            )
         except GlueError as error:
             raise ValueError(f"default_glue_version: {error.message}") from None
         self._faults = FaultRules()

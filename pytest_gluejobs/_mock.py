@@ -30,12 +30,14 @@ class mock_glue_jobs:
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
         default_glue_version: str = "0.9",
+        extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
     ) -> None:
         self._options: dict[str, Any] = {
             "region": region,
             "account_id": account_id,
             "default_glue_version": default_glue_version,
+            "extra_glue_versions": extra_glue_versions,
             "real_retry_sleep": real_retry_sleep,
         }
         self._active: list[GlueJobsFake] = []

@@ -8,16 +8,15 @@ GetJob shows for fields the caller left out. Each rule names its source in docs/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ._errors import GlueError, invalid_input
+from ._versions import AUTO, KNOWN, GlueVersion, GlueVersions
 
-#: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray).
+#: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray). Any other
+#: name is accepted and treated as Python shell (research U.4).
 JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glueray")
-
-#: Glue versions a job may name (research: DG-V release notes).
-GLUE_VERSIONS: tuple[str, ...] = ("0.9", "1.0", "2.0", "3.0", "4.0", "5.0", "5.1")
 
 #: DPUs per worker, from the WorkerType documentation in the service model (research §2.6).
 DPU_PER_WORKER: dict[str, float] = {
@@ -45,131 +44,218 @@ TIMEOUT_LIMIT_MINUTES = 10080
 _SPARK_COMMANDS = ("glueetl", "gluestreaming")
 
 
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+class JobRules:
+    """Glue's rules for job definitions, for one fake: its Glue versions and its default.
 
-
-#: Each Glue version as numbers, for comparisons (parsed once: every write compares).
-_VERSION_NUMBERS: dict[str, tuple[int, ...]] = {v: version_tuple(v) for v in GLUE_VERSIONS}
-
-
-def check_glue_version(version: str) -> None:
-    if version not in _VERSION_NUMBERS:
-        raise _unknown_glue_version(version)
-
-
-def _unknown_glue_version(version: str) -> GlueError:
-    return invalid_input(
-        f"GlueVersion '{version}' is not a valid Glue version. "
-        f"Valid versions: {', '.join(GLUE_VERSIONS)}."
-    )
-
-
-def build_job(
-    job: dict[str, Any],
-    *,
-    created_on: datetime,
-    last_modified_on: datetime,
-    default_glue_version: str,
-) -> dict[str, Any]:
-    """The stored Job for a CreateJob request or a JobUpdate, with Glue's defaults applied.
-
-    ``job`` is the validated definition (no null members, no ``Tags``) with its ``Name``; it is
-    completed in place and returned, so the caller hands it over.
-    Raises GlueError (InvalidInputException) when a semantic rule is broken.
+    With a default version that has reached end of life (the seed's 0.9), every known version is
+    accepted, as Glue did in 2019; with a current default (``6.0``, today's), versions past end of
+    life are refused for new definitions, as Glue does today.
     """
-    # The checks are written out here rather than called: every write runs them.
-    command = job["Command"]
-    command_name = command.get("Name")
-    if command_name not in JOB_COMMANDS:
-        raise _unknown_command(command_name)
-    version = job.setdefault("GlueVersion", default_glue_version)
-    if version not in _VERSION_NUMBERS:
-        raise _unknown_glue_version(version)
 
-    _check_and_fill_capacity(job, command_name)
-    _fill_timeout(job, command_name, version)
-    if job.get("ExecutionClass") == "FLEX":
-        _check_flex(command_name, version)
-    if command_name == "glueray" and not command.get("Runtime"):
-        raise invalid_input("Runtime parameter is required for GlueRay command")
-    command.setdefault("PythonVersion", "3.9" if command_name == "glueray" else "2")
+    def __init__(self, default_glue_version: str, versions: GlueVersions) -> None:
+        default = versions.get(default_glue_version)
+        if default is None:
+            raise invalid_input(versions.unknown_message(default_glue_version))
+        self.versions = versions
+        self.default_glue_version = default_glue_version
+        self.refuse_end_of_life = default.end_of_life is None
 
-    execution_property = job.get("ExecutionProperty")
-    if execution_property is None:
-        job["ExecutionProperty"] = {"MaxConcurrentRuns": 1}
-    else:
-        execution_property.setdefault("MaxConcurrentRuns", 1)
-    job.setdefault("MaxRetries", 0)
-    job.setdefault("JobMode", "SCRIPT")
-    job.setdefault("JobRunQueuingEnabled", False)
-    job["CreatedOn"] = created_on
-    job["LastModifiedOn"] = last_modified_on
-    return job
+    def build_job(
+        self,
+        job: dict[str, Any],
+        *,
+        created_on: datetime,
+        last_modified_on: datetime,
+        current: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The stored Job for a CreateJob request or a JobUpdate, with Glue's defaults applied.
+
+        ``job`` is the validated definition (no null members, no ``Tags``) with its ``Name``; it
+        is completed in place and returned, so the caller hands it over. ``current`` is the job
+        an UpdateJob replaces: its GlueVersion is kept when the update sends none (model:
+        "retains the value from the existing job definition").
+        Raises GlueError (InvalidInputException) naming every semantic rule the job breaks.
+        """
+        problems: list[str] = []
+        command = job["Command"]
+        command_name = command.get("Name")
+        if not command_name:
+            problems.append("Command name should not be null or empty")
+            kind = None
+        else:
+            kind = command_name if command_name in JOB_COMMANDS else "pythonshell"
+            if not command.get("ScriptLocation"):
+                problems.append(
+                    f"Script location cannot be null or empty for {command_name} command"
+                )
+        version_name = job.get("GlueVersion")
+        if version_name is None:
+            kept = None if current is None else current.get("GlueVersion")
+            version_name = job["GlueVersion"] = kept or self.default_glue_version
+            named = kept is None
+        else:
+            named = True
+        today = last_modified_on.date()
+        version = self._version(job, version_name, kind, current, named, today, problems)
+
+        if kind is not None:
+            _check_and_fill_capacity(job, kind, command_name, problems)
+            if version is not None:
+                _fill_timeout(job, kind, version, problems)
+                if job.get("ExecutionClass") == "FLEX" and (kind != "glueetl" or not version.flex):
+                    problems.append(
+                        "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion "
+                        f"3.0 or later (got Command.Name '{command_name}', GlueVersion "
+                        f"'{version_name}')."
+                    )
+            if kind == "glueray" and not command.get("Runtime"):
+                problems.append("Runtime parameter is required for GlueRay command")
+        if problems:
+            raise _refusal(problems)
+        command.setdefault("PythonVersion", "3.9" if kind == "glueray" else "2")
+        execution_property = job.get("ExecutionProperty")
+        if execution_property is None:
+            job["ExecutionProperty"] = {"MaxConcurrentRuns": 1}
+        else:
+            execution_property.setdefault("MaxConcurrentRuns", 1)
+        job.setdefault("MaxRetries", 0)
+        job.setdefault("JobMode", "SCRIPT")
+        job.setdefault("JobRunQueuingEnabled", False)
+        job["CreatedOn"] = created_on
+        job["LastModifiedOn"] = last_modified_on
+        return job
+
+    def _version(
+        self,
+        job: dict[str, Any],
+        name: str,
+        kind: str | None,
+        current: Mapping[str, Any] | None,
+        named: bool,
+        today: date,
+        problems: list[str],
+    ) -> GlueVersion | None:
+        """The version whose rules apply (for ``auto``, the one the job runs on now)."""
+        if name == AUTO:
+            return self._auto(job, kind, current, problems)
+        version = self.versions.get(name)
+        if version is None:
+            problems.append(self.versions.unknown_message(name))
+        elif (
+            named
+            and self.refuse_end_of_life
+            and version.end_of_life is not None
+            and version.end_of_life <= today
+        ):
+            problems.append(
+                f"Glue version {name} reached end of life on {version.end_of_life}: Glue no "
+                "longer creates or updates jobs on it. Use 3.0 or later (this fake's default "
+                f"is {self.default_glue_version}; a default past end of life, such as 0.9, "
+                "accepts every version as Glue did before)."
+            )
+        return version
+
+    def _auto(
+        self,
+        job: dict[str, Any],
+        kind: str | None,
+        current: Mapping[str, Any] | None,
+        problems: list[str],
+    ) -> GlueVersion | None:
+        if kind is not None and kind not in _SPARK_COMMANDS:
+            problems.append(
+                "GlueVersion 'auto' (automatic version upgrades) is only for Spark jobs "
+                f"(glueetl, gluestreaming); got Command.Name '{job['Command']['Name']}'."
+            )
+        retries = job.get("MaxRetries", 0)
+        if retries < 1:
+            problems.append(
+                "GlueVersion 'auto' needs MaxRetries of 1 or more (a failed run on the upgraded "
+                f"version is retried on the previous one); got MaxRetries {retries}."
+            )
+        # The version the job runs on until an upgrade: the one it had, else today's newest.
+        source = None
+        if current is not None:
+            source = current.get("AutoUpgradeMetadata", {}).get("SourceVersion") or current.get(
+                "GlueVersion"
+            )
+        if source is None or source == AUTO:
+            source = KNOWN[-1].name
+        job["AutoUpgradeMetadata"] = {"SourceVersion": source, "Status": "OBSERVING"}
+        return self.versions.get(source)
 
 
-def _unknown_command(name: object) -> GlueError:
-    shown = "missing" if name is None else f"'{name}'"
-    return invalid_input(f"Command.Name is {shown}; it must be one of {', '.join(JOB_COMMANDS)}.")
+def _refusal(problems: list[str]) -> GlueError:
+    if len(problems) == 1:
+        return invalid_input(problems[0])
+    listed = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
+    return invalid_input(f"{len(problems)} problems in this job definition: {listed}")
 
 
-def _check_and_fill_capacity(job: dict[str, Any], command_name: str) -> None:
+def _check_and_fill_capacity(
+    job: dict[str, Any], kind: str, command_name: str, problems: list[str]
+) -> None:
     max_capacity = job.get("MaxCapacity")
     allocated = job.get("AllocatedCapacity")
     worker_type = job.get("WorkerType")
     workers = job.get("NumberOfWorkers")
+    found = len(problems)
 
     if max_capacity is not None and allocated is not None:
-        raise invalid_input("Please set only Allocated Capacity or Max Capacity.")
+        problems.append("Please set only Allocated Capacity or Max Capacity.")
     capacity = max_capacity if max_capacity is not None else allocated
     if capacity is not None and (worker_type is not None or workers is not None):
-        raise invalid_input(
+        problems.append(
             "Please do not set Max Capacity if using Worker Type and Number of Workers."
         )
-    if command_name == "pythonshell" and worker_type is not None:
-        raise invalid_input("Worker Type is not supported for Job Command pythonshell")
-    if command_name == "glueray" and worker_type != "Z.2X":
-        raise invalid_input(
+    if kind == "pythonshell" and worker_type is not None:
+        problems.append(f"Worker Type is not supported for Job Command {command_name}")
+    if kind == "glueray" and worker_type != "Z.2X":
+        problems.append(
             "Worker type cannot be null and only [Z.2X] worker types are supported for glueray jobs"
         )
     if (worker_type is None) != (workers is None):
-        raise invalid_input(
+        problems.append(
             "Please set both Worker Type and Number of Workers, or neither "
             f"(got WorkerType={worker_type!r}, NumberOfWorkers={workers!r})."
         )
-
+    elif worker_type is not None and workers is not None:
+        _check_workers(worker_type, workers, problems)
+    if len(problems) > found:
+        return
     if worker_type is not None and workers is not None:
-        _check_workers(worker_type, workers)
         dpu = DPU_PER_WORKER.get(worker_type)
         if dpu is not None:
             _set_capacity(job, dpu * workers)
         return
-    if command_name == "pythonshell":
+    if kind == "pythonshell":
         capacity = 0.0625 if capacity is None else float(capacity)
         if capacity not in (0.0625, 1.0):
-            raise invalid_input(
-                f"Max Capacity for Job Command pythonshell must be 0.0625 or 1 DPU; "
+            problems.append(
+                f"Max Capacity for Job Command {command_name} must be 0.0625 or 1 DPU; "
                 f"got {capacity:g}."
             )
-    elif command_name in _SPARK_COMMANDS:
+            return
+    elif kind in _SPARK_COMMANDS:
         capacity = 10.0 if capacity is None else float(capacity)
         if not capacity.is_integer() or not 2 <= capacity <= 100:
-            raise invalid_input(
+            problems.append(
                 f"Max Capacity for Job Command {command_name} must be a whole number of DPUs "
                 f"from 2 to 100; got {capacity:g}."
             )
+            return
     if capacity is not None:
         _set_capacity(job, float(capacity))
 
 
-def _check_workers(worker_type: str, workers: int) -> None:
+def _check_workers(worker_type: str, workers: int, problems: list[str]) -> None:
     if workers < 1:
-        raise invalid_input(
+        problems.append(
             f"To use Worker Type {worker_type}, minimum allowed value of Number of Workers is 1."
         )
     limit = MAX_WORKERS.get(worker_type)
     if limit is not None and workers > limit:
-        raise invalid_input(
+        problems.append(
             f"To use Worker Type {worker_type}, maximum allowed value of Number of Workers "
             f"is {limit}."
         )
@@ -181,28 +267,23 @@ def _set_capacity(job: dict[str, Any], dpus: float) -> None:
     job["AllocatedCapacity"] = int(dpus)
 
 
-def _fill_timeout(job: dict[str, Any], command_name: str, version: str) -> None:
+def _fill_timeout(
+    job: dict[str, Any], kind: str, version: GlueVersion, problems: list[str]
+) -> None:
     timeout = job.get("Timeout")
-    if command_name == "glueray":
+    if kind == "glueray":
         if timeout is not None:
-            raise invalid_input("Timeout not supported for Ray jobs")
-        job["Timeout"] = 480
+            problems.append("Timeout not supported for Ray jobs")
+        else:
+            job["Timeout"] = 480
         return
     if timeout is None:
-        if command_name != "gluestreaming":
-            job["Timeout"] = 480 if _VERSION_NUMBERS[version] >= (5, 0) else 2880
+        if kind != "gluestreaming":
+            job["Timeout"] = version.batch_timeout
         return
     if timeout >= TIMEOUT_LIMIT_MINUTES:
-        raise invalid_input(
+        problems.append(
             f"Timeout must be less than {TIMEOUT_LIMIT_MINUTES} minutes (7 days); got {timeout}."
-        )
-
-
-def _check_flex(command_name: str, version: str) -> None:
-    if command_name != "glueetl" or _VERSION_NUMBERS[version] < (3, 0):
-        raise invalid_input(
-            "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion 3.0 or "
-            f"later (got Command.Name '{command_name}', GlueVersion '{version}')."
         )
 
 

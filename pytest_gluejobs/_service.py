@@ -16,9 +16,10 @@ from ._errors import GlueError, invalid_input
 from ._jsondata import clone
 from ._model import OPERATIONS
 from ._pagination import decode_token, encode_token
-from ._rules import build_job, check_glue_version, check_tag_keys
+from ._rules import JobRules, check_tag_keys
 from ._store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from ._validation import validate
+from ._versions import GlueVersions
 
 #: Page size when MaxResults is omitted. Glue does not document it (research open question 2).
 DEFAULT_PAGE_SIZE = 100
@@ -101,9 +102,10 @@ def _job_not_found() -> GlueError:
 class GlueJobsService:
     """The fake Glue job-definition service for every partition."""
 
-    def __init__(self, *, default_glue_version: str = "0.9") -> None:
-        check_glue_version(default_glue_version)
-        self.default_glue_version = default_glue_version
+    def __init__(
+        self, *, default_glue_version: str = "0.9", extra_glue_versions: tuple[str, ...] = ()
+    ) -> None:
+        self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
@@ -133,12 +135,7 @@ class GlueJobsService:
         if tags:
             check_tag_keys(tags)
         now = _now()
-        job = build_job(
-            params,
-            created_on=now,
-            last_modified_on=now,
-            default_glue_version=self.default_glue_version,
-        )
+        job = self.rules.build_job(params, created_on=now, last_modified_on=now)
         with self.store.lock:
             jobs = self.store.jobs_of(partition)
             if name in jobs.jobs:
@@ -160,11 +157,11 @@ class GlueJobsService:
             current = jobs.jobs.get(name)
             if current is None:
                 raise _job_not_found()
-            job = build_job(
+            job = self.rules.build_job(
                 {"Name": name, **update},
                 created_on=current.data["CreatedOn"],
                 last_modified_on=_now(),
-                default_glue_version=self.default_glue_version,
+                current=current.data,
             )
             jobs.put(name, job, current.tags)  # UpdateJob leaves tags alone
         return Result({"JobName": name})

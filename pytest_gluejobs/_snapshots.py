@@ -207,7 +207,10 @@ def load(fake: GlueJobsFake, data: object) -> None:
     snapshot loads back to itself); ``"<timestamp>"`` placeholders become the current time.
     """
     # A scratch service checks and builds everything first, so a bad job leaves the fake untouched.
-    scratch = GlueJobsService(default_glue_version=fake._service.default_glue_version)
+    scratch = GlueJobsService(
+        default_glue_version=fake._service.rules.default_glue_version,
+        extra_glue_versions=fake._service.rules.versions.extra,
+    )
     if not isinstance(data, dict):
         raise ValueError(_load_problem("", f"expected a dict of partitions, got {_kind(data)}"))
     loaded: dict[Partition, list[tuple[dict[str, Any], dict[str, str]]]] = {}
@@ -288,6 +291,7 @@ def _build(
         params.pop("AllocatedCapacity", None)
     elif "MaxCapacity" in params:
         params.pop("AllocatedCapacity", None)
+    params.pop("AutoUpgradeMetadata", None)  # output only: Glue sets it for an `auto` job
     try:
         scratch.handle("CreateJob", params, partition)
     except GlueError as error:

@@ -35,6 +35,10 @@ from . import _errors, _model
 #: them.
 EXTRA_WORKER_TYPES: Final = ("G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X")
 
+#: GlueVersion "auto" (automatic version upgrades) is accepted by Glue since 2026-11 and by
+#: botocore 1.44's pattern ``^((\w+\.)+\w+|auto)$``; older models predate it (research U.2).
+_GLUE_VERSION_PATTERN: Final = r"^((\w+\.)+\w+|auto)$"
+
 #: Deepest nesting of containers (objects, arrays) followed. Glue's job shapes nest about a dozen
 #: levels deep; the cap keeps hostile input (and recursive shapes) far from the recursion limit.
 MAX_DEPTH: Final = 64
@@ -237,7 +241,7 @@ def _string(shape: Shape) -> _Violations:
     enum = _enum_values(shape)
     allowed = frozenset(enum) if enum else None
     enum_text = f"Member must satisfy enum value set: [{', '.join(enum)}]"
-    pattern_text = metadata.get("pattern")
+    pattern_text = _pattern_text(shape)
     pattern = _java_regex(pattern_text) if pattern_text is not None else None
     if low <= 0 and high is None and allowed is None and pattern is None:
         return _any_string
@@ -270,6 +274,13 @@ def _string(shape: Shape) -> _Violations:
 def _any_string(value: object) -> tuple[str, ...]:
     """An unconstrained string shape's violations."""
     return _NO_VIOLATIONS if isinstance(value, str) else _NOT_A_STRING
+
+
+def _pattern_text(shape: Shape) -> str | None:
+    pattern: str | None = shape.metadata.get("pattern")
+    if shape.name == "GlueVersionString" and pattern is not None and "auto" not in pattern:
+        return _GLUE_VERSION_PATTERN
+    return pattern
 
 
 def _enum_values(shape: Shape) -> list[str]:
@@ -672,7 +683,7 @@ def _valid_scalar(shape: Shape, var: str) -> str:
         if enum:
             _fast_namespace[f"E_{ident}"] = frozenset(enum)
             tests.append(f"{var} in E_{ident}")
-        pattern_text = metadata.get("pattern")
+        pattern_text = _pattern_text(shape)
         pattern = _java_regex(pattern_text) if pattern_text is not None else None
         if pattern is not None:
             _fast_namespace[f"P_{ident}"] = pattern.fullmatch

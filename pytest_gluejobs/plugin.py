@@ -16,7 +16,8 @@ from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
 
 _GLUE_JOBS_MARKER = (
     "glue_jobs(region=..., account_id=..., jobs=[{CreateJob params}, ...], frozen_time=..., "
-    "real_retry_sleep=False, strict_faults=False, default_glue_version='0.9'): "
+    "real_retry_sleep=False, strict_faults=False, default_glue_version='0.9', "
+    "extra_glue_versions=()): "
     "configure the glue_jobs fake for this test (nearest scope wins, key by key)."
 )
 _GLUE_FAULT_MARKER = (
@@ -37,6 +38,7 @@ class _Options:
     real_retry_sleep: bool = False
     strict_faults: bool = False
     default_glue_version: str = "0.9"
+    extra_glue_versions: tuple[str, ...] | list[str] = ()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,8 +80,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "glue_jobs_default_glue_version",
-        "GlueVersion given to jobs created without one",
+        "GlueVersion given to jobs created without one (0.9, the seed's; today's Glue: 6.0)",
         default="0.9",
+    )
+    parser.addini(
+        "glue_jobs_extra_glue_versions",
+        "Glue versions newer than the fake knows, accepted with the newest known one's rules",
+        type="args",
+        default=[],
     )
 
 
@@ -135,6 +143,7 @@ def _options(request: pytest.FixtureRequest) -> _Options:
         "account_id": ini("glue_jobs_account_id"),
         "strict_faults": ini("glue_jobs_strict_faults"),
         "default_glue_version": ini("glue_jobs_default_glue_version"),
+        "extra_glue_versions": ini("glue_jobs_extra_glue_versions"),
     }
     for marker in reversed(list(request.node.iter_markers("glue_jobs"))):
         if marker.args:
@@ -160,6 +169,7 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
         region=options.region,
         account_id=options.account_id,
         default_glue_version=options.default_glue_version,
+        extra_glue_versions=options.extra_glue_versions,
         real_retry_sleep=options.real_retry_sleep,
     )
     fake.snapshot_context = _snapshot_plugin.context_for(request)

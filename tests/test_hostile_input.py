@@ -288,6 +288,9 @@ def job_definitions(draw: st.DrawFn) -> dict[str, Any]:
     command.pop("Runtime", None)  # Ray only
     kind = draw(st.sampled_from(("glueetl", "pythonshell")))
     command["Name"] = kind
+    if not command.get("ScriptLocation"):
+        # "Script location cannot be null or empty for glueetl command" (research U.5)
+        command["ScriptLocation"] = "s3://b/j.py"
     if "PythonVersion" in command:
         command["PythonVersion"] = "3"
     definition["Command"] = command
@@ -362,8 +365,14 @@ _FILLED = frozenset(
 )
 
 
-def assert_stored_as_sent(job: dict[str, Any], name: str, definition: dict[str, Any]) -> None:
-    """GetJob's Job echoes every field of ``definition`` and fills Glue's defaults for the rest."""
+def assert_stored_as_sent(
+    job: dict[str, Any], name: str, definition: dict[str, Any], default_version: str = "0.9"
+) -> None:
+    """GetJob's Job echoes every field of ``definition`` and fills Glue's defaults for the rest.
+
+    ``default_version`` is the GlueVersion a definition without one gets: the fake's default for
+    CreateJob, the job's own for UpdateJob (model: "retains the value from the existing job").
+    """
     __tracebackhide__ = True
     assert job["Name"] == name
     for key, value in definition.items():
@@ -373,7 +382,7 @@ def assert_stored_as_sent(job: dict[str, Any], name: str, definition: dict[str, 
         else:
             assert job.get(key) == value, (key, value, job.get(key))
     assert set(job) - set(definition) <= _FILLED, set(job) - set(definition)
-    assert job["GlueVersion"] == definition.get("GlueVersion", "0.9")
+    assert job["GlueVersion"] == definition.get("GlueVersion", default_version)
     assert job["Timeout"] == definition.get("Timeout", 2880)
     assert job["MaxRetries"] == definition.get("MaxRetries", 0)
     assert job["ExecutionProperty"]["MaxConcurrentRuns"] == definition.get(
@@ -428,7 +437,7 @@ def test_a_valid_update_job_replaces_the_definition(
     assert status == 200, body
     assert body == {"JobName": name}
     job = get_job(client, name)
-    assert_stored_as_sent(job, name, update)
+    assert_stored_as_sent(job, name, update, default_version=first.get("GlueVersion", "0.9"))
     assert job["CreatedOn"] == created_on
     assert glue_jobs.tags(name) == {"team": "data"}  # UpdateJob has no Tags; they stay
 
@@ -547,7 +556,12 @@ def test_a_mutated_request_gets_a_glue_answer_and_a_rejected_one_changes_nothing
     glue_jobs: GlueJobsFake, client: Any, operation: str, data: st.DataObject
 ) -> None:
     glue_jobs.reset()
-    glue_jobs.add_job(Name="existing", Role="r", Command={"Name": "glueetl"}, Tags={"k": "v"})
+    glue_jobs.add_job(
+        Name="existing",
+        Role="r",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
+        Tags={"k": "v"},
+    )
     request = data.draw(mutated_requests(operation), label="request")
     ascii_only = data.draw(st.booleans(), label="ascii_only")
     before = state(glue_jobs)
@@ -640,7 +654,9 @@ def test_hostile_requests_under_injected_faults_get_a_glue_answer(
 ) -> None:
     # Faults look at the request (job_name) before it is validated: hostile input reaches them.
     glue_jobs.reset()
-    glue_jobs.add_job(Name="existing", Role="r", Command={"Name": "glueetl"})
+    glue_jobs.add_job(
+        Name="existing", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    )
     glue_jobs.fail("*", "ThrottlingException", probability=0.3, seed=seed)
     if operation not in ("GetJobs", "ListJobs"):
         glue_jobs.fail(operation, job_name="existing")
@@ -690,7 +706,9 @@ def test_any_bytes_under_any_target_get_a_glue_answer(
     glue_jobs: GlueJobsFake, client: Any, body: bytes, target: str | None
 ) -> None:
     glue_jobs.reset()
-    glue_jobs.add_job(Name="existing", Role="r", Command={"Name": "glueetl"})
+    glue_jobs.add_job(
+        Name="existing", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    )
     before = state(glue_jobs)
     operation = target[len("AWSGlue.") :] if target and target.startswith("AWSGlue.") else "?"
     assume(target not in _UNSUPPORTED_TARGETS)
@@ -703,7 +721,7 @@ def test_any_bytes_under_any_target_get_a_glue_answer(
 
 
 def _definition(**extra: Any) -> dict[str, Any]:
-    return {"Role": "r", "Command": {"Name": "glueetl"}, **extra}
+    return {"Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}, **extra}
 
 
 def _job(**extra: Any) -> dict[str, Any]:
@@ -732,9 +750,8 @@ def _deeply_nested_token(depth: int) -> str:
         # More digits than Python will turn into an int by default.
         (
             "CreateJob",
-            b'{"Name": "j", "Role": "r", "Command": {"Name": "glueetl"}, "Timeout": 1'
-            + b"0" * 5000
-            + b"}",
+            b'{"Name": "j", "Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b"},'
+            b' "Timeout": 1' + b"0" * 5000 + b"}",
         ),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
@@ -786,7 +803,9 @@ def test_malformed_bodies_through_the_whole_client(
 
 def test_an_empty_body_is_an_empty_request(glue_jobs: GlueJobsFake, client: Any) -> None:
     # GetJobs has no required member, so no body is a valid request for every job.
-    glue_jobs.add_job(Name="nightly", Role="r", Command={"Name": "glueetl"})
+    glue_jobs.add_job(
+        Name="nightly", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    )
     status, body = answer(send(client, b"", "AWSGlue.GetJobs"), "GetJobs")
     assert status == 200
     assert [job["Name"] for job in body["Jobs"]] == ["nightly"]
@@ -841,14 +860,24 @@ _WRONG_TYPES: list[tuple[str, dict[str, Any]]] = [
     ("DeleteJob", {"JobName": ""}),
     ("DeleteJob", {"JobName": None}),
     ("CreateJob", {"Name": "j", "Role": "r", "Command": {"Name": 3}}),
-    ("CreateJob", {"Name": "j", "Role": 7, "Command": {"Name": "glueetl"}}),
+    (
+        "CreateJob",
+        {"Name": "j", "Role": 7, "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}},
+    ),
     ("CreateJob", _job(**{"Timeout": "60"})),
     ("CreateJob", _job(**{"MaxRetries": 1.5})),
     ("CreateJob", _job(**{"Connections": {"Connections": [5]}})),
     ("CreateJob", _job(**{"DefaultArguments": {"a": 1}})),
     ("CreateJob", _job(**{"ExecutionProperty": {"MaxConcurrentRuns": "1"}})),
     ("CreateJob", _job(**{"NotificationProperty": {"NotifyDelayAfter": 0}})),
-    ("CreateJob", {"Name": "j\x00", "Role": "r", "Command": {"Name": "glueetl"}}),
+    (
+        "CreateJob",
+        {
+            "Name": "j\x00",
+            "Role": "r",
+            "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
+        },
+    ),
     ("CreateJob", _job(**{"Tags": {"": "v"}})),
     ("CreateJob", _job(**{"WorkerType": "G.1X", "NumberOfWorkers": "2"})),
     ("UpdateJob", {"JobName": "j", "JobUpdate": _definition(Timeout=0)}),
@@ -860,7 +889,9 @@ _WRONG_TYPES: list[tuple[str, dict[str, Any]]] = [
 def test_wrong_types_without_client_side_validation_are_invalid_input(
     glue_jobs: GlueJobsFake, client: Any, operation: str, params: dict[str, Any]
 ) -> None:
-    glue_jobs.add_job(Name="j", Role="r", Command={"Name": "glueetl"})
+    glue_jobs.add_job(
+        Name="j", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    )
     before = state(glue_jobs)
     method: Callable[..., Any] = getattr(client, _snake(operation))
     with pytest.raises(ClientError) as caught:

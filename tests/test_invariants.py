@@ -155,7 +155,7 @@ class GlueJobsMachine(RuleBasedStateMachine):
         params: dict[str, Any] = {
             "Name": name,
             "Role": "role",
-            "Command": {"Name": "glueetl"},
+            "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
             "Description": description,
             "Tags": dict(tags),
         }
@@ -295,9 +295,13 @@ def test_glue_jobs_state_machine() -> None:
 
 def test_a_request_is_recorded_as_sent_not_as_later_changed(glue_jobs: GlueJobsFake) -> None:
     client = glue_jobs.client()
-    params: dict[str, Any] = {"Name": "n", "Role": "r", "Command": {"Name": "glueetl"}}
+    params: dict[str, Any] = {
+        "Name": "n",
+        "Role": "r",
+        "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
+    }
     client.create_job(**params)
     params["Command"]["Name"] = "changed"
     call = glue_jobs.calls[-1]
-    assert call.params["Command"] == {"Name": "glueetl"}
+    assert call.params["Command"] == {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
     assert glue_jobs.job("n")["Command"]["Name"] == "glueetl"  # type: ignore[index]

@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 from pytest_gluejobs._activation import is_patched
 
-JOB = {"Role": "r", "Command": {"Name": "glueetl"}}
+JOB = {"Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}}
 
 
 def _names(client: Any) -> list[str]:
@@ -61,7 +61,8 @@ def use_and_dirty(fake):
     client = boto3.client("glue")
     assert client.get_jobs()["Jobs"] == []
     # ...and this test leaves jobs, tags, calls and a fault behind for the next one to find.
-    client.create_job(Name="leak", Role="r", Command={"Name": "glueetl"}, Tags={"k": "v"})
+    command = {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    client.create_job(Name="leak", Role="r", Command=command, Tags={"k": "v"})
     fake.fail("GetJob", "EntityNotFound")
     with pytest.raises(ClientError):
         client.get_job(JobName="leak")
@@ -106,9 +107,9 @@ def test_decorated_function_with_the_fixture(glue_jobs, round):
     # The decorator's fake is inside the fixture's: it answers; the fixture's sees nothing.
     client = boto3.client("glue")
     assert client.get_jobs()["Jobs"] == []
-    client.create_job(Name="leak", Role="r", Command={"Name": "glueetl"})
+    client.create_job(Name="leak", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"})
     assert glue_jobs.jobs == {} and glue_jobs.calls == []
-    glue_jobs.add_job(Name="leak-too", Role="r", Command={"Name": "glueetl"})
+    glue_jobs.add_job(Name="leak-too", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"})
 
 
 @mock_glue_jobs()
@@ -123,7 +124,7 @@ class TestCaseDecorated(unittest.TestCase):
 @pytest.fixture(scope="class")
 def block_around_tests():
     with mock_glue_jobs() as fake:
-        fake.add_job(Name="block-job", Role="r", Command={"Name": "glueetl"})
+        fake.add_job(Name="block-job", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"})
         yield fake
 
 
@@ -343,7 +344,8 @@ ENVIRON = environ()
 
 
 def test_fails(glue_jobs):
-    boto3.client("glue").create_job(Name="j", Role="r", Command={"Name": "glueetl"})
+    command = {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+    boto3.client("glue").create_job(Name="j", Role="r", Command=command)
     assert False, "this test fails"
 
 

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
 
-JOB = {"Role": "r", "Command": {"Name": "glueetl"}}
+JOB = {"Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}}
 
 
 def test_the_guard_catches_a_real_request(attempts: list[str]) -> None:

@@ -239,7 +239,10 @@ def test_one_throttle_is_retried_and_the_call_succeeds(
 # The whole table of docs/faults.md: every error every operation may inject, in both modes.
 REQUESTS: dict[str, dict[str, Any]] = {
     "CreateJob": job_params("other"),
-    "UpdateJob": {"JobName": "nightly", "JobUpdate": {"Role": "R", "Command": {"Name": "glueetl"}}},
+    "UpdateJob": {
+        "JobName": "nightly",
+        "JobUpdate": {"Role": "R", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}},
+    },
     "GetJob": {"JobName": "nightly"},
     "GetJobs": {},
     "DeleteJob": {"JobName": "nightly"},

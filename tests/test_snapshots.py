@@ -191,8 +191,8 @@ BAD_DATA = [
         id="name",
     ),
     pytest.param(
-        {"1/r": {"x": {"Role": ROLE, "Command": {"Name": "sparkle", "ScriptLocation": SCRIPT}}}},
-        "Glue would refuse this job (InvalidInputException: Command.Name is 'sparkle'",
+        {"1/r": {"x": {"Role": ROLE, "Command": {"Name": "glueetl"}}}},
+        "Glue would refuse this job (InvalidInputException: Script location cannot be null",
         id="refused",
     ),
     pytest.param(

@@ -44,7 +44,9 @@ def test_update_replaces_the_whole_definition(glue_jobs: Any, glue: Any) -> None
 
     # research §3.5 (REC): the response is {"JobName": name}
     assert {k: v for k, v in response.items() if k != "ResponseMetadata"} == {"JobName": "nightly"}
-    # Omitted fields are removed or back to their defaults (seed JobUpdate; research §3.1, §3.2).
+    # Omitted fields are removed or back to their defaults (seed JobUpdate; research §3.1, §3.2),
+    # except GlueVersion, which is kept (model: JobUpdate.GlueVersion "retains the value from the
+    # existing job definition"; research U.3); Timeout follows the kept version's rule.
     assert glue.get_job(JobName="nightly")["Job"] == {
         "Name": "nightly",
         "Role": "OtherRole",
@@ -54,7 +56,7 @@ def test_update_replaces_the_whole_definition(glue_jobs: Any, glue: Any) -> None
         "MaxCapacity": 10.0,
         "AllocatedCapacity": 10,
         "Timeout": 2880,
-        "GlueVersion": "0.9",
+        "GlueVersion": "4.0",
         "JobMode": "SCRIPT",
         "JobRunQueuingEnabled": False,
         "CreatedOn": T0,  # research §1.7: CreatedOn stays
@@ -108,11 +110,18 @@ def test_update_re_derives_the_timeout_from_the_new_version(glue_jobs: Any, glue
 
 
 @pytest.mark.glue_jobs(default_glue_version="5.1")
-def test_update_without_version_gets_the_configured_default(glue_jobs: Any, glue: Any) -> None:
+def test_update_without_version_keeps_the_jobs_version(glue_jobs: Any, glue: Any) -> None:
+    # model (1.43 and 1.44), JobUpdate.GlueVersion: "If not provided in the update request, the
+    # Glue version retains the value from the existing job definition." (research U.3). The
+    # default Timeout is the kept version's: 2,880 for 4.0 (not the 5.1 default's 480).
     glue.create_job(**job_params(GlueVersion="4.0"))
     glue.update_job(JobName="nightly", JobUpdate={"Role": ROLE, "Command": command()})
     job = glue_jobs.job("nightly")
-    assert (job["GlueVersion"], job["Timeout"]) == ("5.1", 480)
+    assert (job["GlueVersion"], job["Timeout"]) == ("4.0", 2880)
+    # A job created on the default keeps it too, even when a test runs with another default.
+    glue.create_job(**job_params("on-default"))
+    glue.update_job(JobName="on-default", JobUpdate={"Role": ROLE, "Command": command()})
+    assert glue_jobs.job("on-default")["GlueVersion"] == "5.1"
 
 
 def test_update_without_sizing_drops_workers_back_to_default_capacity(
@@ -180,7 +189,7 @@ def test_missing_role_is_refused_even_for_a_missing_job(glue_jobs: Any, glue: An
         ({"GlueVersion": "9.9"}, "GlueVersion '9.9'"),
         ({"Description": "d" * 2049}, "length less than or equal to 2048"),
         ({"WorkerType": "NOPE", "NumberOfWorkers": 2}, "enum value set"),
-        ({"Command": command("sparkjob")}, "Command.Name"),
+        ({"Command": {"Name": "glueetl"}}, "Script location cannot be null or empty"),
     ],
 )
 def test_update_is_validated_like_create(
