@@ -4,11 +4,11 @@ Ask for the ``glue_jobs`` fixture (or use ``mock_glue_jobs`` outside pytest): ev
 client's Glue requests are then answered in-process, in Glue's wire format.
 """
 
-from ._calls import Call
-from ._errors import GlueFaultNotFiredWarning, RealGlueBlocked, UnsupportedOperation
+from ._core.faults import Fault, GlueFaultNotFiredWarning
 from ._fake import GlueJobsFake
-from ._faults import Fault
 from ._mock import mock_glue_jobs
+from ._transport.calls import Call
+from ._transport.errors import RealGlueBlocked, UnsupportedOperation
 from ._version import __version__
 
 __all__ = [

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ._model import OPERATIONS, glue_operation_names, service_model
-from ._store import Partition
+from ._core.model import OPERATIONS, glue_operation_names, service_model
+from ._core.store import Partition
 
 if TYPE_CHECKING:
-    from ._calls import Call
     from ._fake import GlueJobsFake
+    from ._transport.calls import Call
 
 #: How many candidates (names, calls) a message lists before summarising the rest.
 _LISTED = 10

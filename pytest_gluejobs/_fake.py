@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Any
 import botocore.session
 import freezegun
 
-from . import _activation, _assertions, _interceptor, _snapshots
-from ._calls import Call, CallLog
-from ._errors import GlueError
-from ._faults import Fault, FaultRules
-from ._jsondata import clone
-from ._service import GlueJobsService
-from ._signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
-from ._store import Partition
+from . import _assertions, _snapshots
+from ._core.errors import GlueError
+from ._core.faults import Fault, FaultRules
+from ._core.jsondata import clone
+from ._core.service import GlueJobsService
+from ._core.store import Partition
+from ._transport import activation as _activation
+from ._transport import interceptor as _interceptor
+from ._transport.calls import Call, CallLog
+from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient

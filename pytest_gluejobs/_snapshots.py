@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ._assertions import differences
-from ._errors import GlueError
-from ._jsondata import clone
-from ._service import GlueJobsService
-from ._store import Partition
+from ._core.errors import GlueError
+from ._core.jsondata import clone
+from ._core.service import GlueJobsService
+from ._core.store import Partition
 
 if TYPE_CHECKING:
     from ._fake import GlueJobsFake

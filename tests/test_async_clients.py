@@ -17,7 +17,7 @@ from botocore.config import Config
 from conftest import block_network, job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 

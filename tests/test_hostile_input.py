@@ -42,9 +42,10 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pytest_gluejobs import GlueJobsFake, _validation
-from pytest_gluejobs._errors import GlueError
-from pytest_gluejobs._model import OPERATIONS, declared_errors, operation_model
+from pytest_gluejobs import GlueJobsFake
+from pytest_gluejobs._core import validation as _validation
+from pytest_gluejobs._core.errors import GlueError
+from pytest_gluejobs._core.model import OPERATIONS, declared_errors, operation_model
 
 settings.register_profile(
     "gluejobs-hardening",

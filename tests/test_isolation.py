@@ -26,7 +26,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 JOB = {"Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}}
 
@@ -46,7 +46,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_gluejobs import mock_glue_jobs
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 def environ():
     return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
@@ -334,7 +334,7 @@ import os
 import boto3
 import pytest
 
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 def environ():
     return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
@@ -412,7 +412,7 @@ import json
 
 import pytest
 
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 
 @pytest.hookimpl(trylast=True)
@@ -437,7 +437,7 @@ def test_a_fake_never_stopped_is_removed_at_session_end(
 ) -> None:
     code = """
 from pytest_gluejobs import GlueJobsFake
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 def test_starts_and_forgets():
     GlueJobsFake().start()

@@ -23,7 +23,7 @@ import pytest
 from conftest import job_params
 
 from pytest_gluejobs import GlueJobsFake, RealGlueBlocked, mock_glue_jobs
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 # The inner tests block the network the same way the conftest's `attempts` fixture does.
 BLOCK_NETWORK = textwrap.dedent(
@@ -321,7 +321,8 @@ def test_without_the_guard_a_forgotten_fake_reaches_for_the_network(
 
 
 def test_the_guard_outside_a_test_names_no_test(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pytest_gluejobs import _activation, _guard
+    from pytest_gluejobs._transport import activation as _activation
+    from pytest_gluejobs._transport import guard as _guard
 
     monkeypatch.setattr(_guard, "current_test", None)
     _activation.turn_guard_on()

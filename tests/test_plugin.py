@@ -21,7 +21,7 @@ import pytest
 from conftest import job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
-from pytest_gluejobs._activation import is_patched
+from pytest_gluejobs._transport.activation import is_patched
 
 pytest_plugins = ["pytester"]
 
@@ -342,7 +342,7 @@ TEARDOWN_TESTS = """
     import boto3
     import pytest
 
-    from pytest_gluejobs._activation import is_patched
+    from pytest_gluejobs._transport.activation import is_patched
 
     AWS_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
                 "AWS_PROFILE", "AWS_SESSION_TOKEN")
@@ -433,7 +433,7 @@ def test_patch_and_environment_are_undone_when_the_run_is_interrupted(
 
         import pytest
 
-        from pytest_gluejobs._activation import is_patched
+        from pytest_gluejobs._transport.activation import is_patched
 
         @pytest.hookimpl(wrapper=True)
         def pytest_sessionfinish(session):

@@ -1,4 +1,4 @@
-"""Model-driven request validation (pytest_gluejobs._validation), tested alone.
+"""Model-driven request validation (pytest_gluejobs._core.validation), tested alone.
 
 Limits come from the Glue API reference (shared seed: Name 1-255, Description <= 2048, Timeout >= 1,
 MaxResults 1-1000, <= 50 tags, tag key 1-128, tag value <= 256, NotifyDelayAfter >= 1) and from
@@ -19,9 +19,10 @@ from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureSh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_gluejobs import _model, _validation
-from pytest_gluejobs._errors import GlueError
-from pytest_gluejobs._validation import validate
+from pytest_gluejobs._core import model as _model
+from pytest_gluejobs._core import validation as _validation
+from pytest_gluejobs._core.errors import GlueError
+from pytest_gluejobs._core.validation import validate
 
 ROLE = "arn:aws:iam::123456789012:role/GlueRole"
 COMMAND = {"Name": "glueetl", "ScriptLocation": "s3://bucket/script.py"}

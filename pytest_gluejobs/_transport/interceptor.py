@@ -23,14 +23,15 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _guard
-from ._calls import Call, CallLog
-from ._errors import GlueError, UnsupportedOperation
-from ._faults import FaultRules
-from ._jsondata import decode_body
-from ._model import OPERATIONS, glue_operation_names
-from ._service import GlueJobsService
-from ._store import Partition, to_json
+from .._core.errors import GlueError
+from .._core.faults import FaultRules
+from .._core.jsondata import decode_body
+from .._core.model import OPERATIONS, glue_operation_names
+from .._core.service import GlueJobsService
+from .._core.store import Partition, to_json
+from . import guard as _guard
+from .calls import Call, CallLog
+from .errors import UnsupportedOperation
 
 _TARGET_PREFIX = "AWSGlue."
 _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/,\s]+)/")

@@ -7,8 +7,8 @@ import re
 import threading
 from types import TracebackType
 
-from ._errors import GlueError
-from ._model import OPERATIONS, declared_errors
+from .errors import GlueError
+from .model import OPERATIONS, declared_errors
 
 #: Not declared on the job operations, but Glue answers it and botocore retries it
 #: (research §6, §8).
@@ -243,3 +243,10 @@ class FaultRules:
                 return None
             answering.fired += 1
             return GlueError(answering.error, answering.message, answering.status)
+
+
+class GlueFaultNotFiredWarning(UserWarning):
+    """A fault set for a test never failed a call: the test may not reach what it meant to break."""
+
+
+GlueFaultNotFiredWarning.__module__ = "pytest_gluejobs"  # its public name

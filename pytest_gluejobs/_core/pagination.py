@@ -14,8 +14,8 @@ import hashlib
 import json
 from typing import Any
 
-from ._errors import invalid_input
-from ._store import Partition
+from .errors import invalid_input
+from .store import Partition
 
 
 def _checksum(payload: bytes) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _interceptor
+from . import interceptor as _interceptor
 
 #: (owner, attribute, original value) of every patch in place, to be put back in reverse order.
 _patched: list[tuple[Any, str, Any]] = []

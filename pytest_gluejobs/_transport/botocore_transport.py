@@ -13,7 +13,7 @@ from typing import Any
 import botocore.endpoint
 import wrapt
 
-from . import _interceptor
+from . import interceptor as _interceptor
 
 _original_send: Any = None
 

@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 
-from . import _activation, _fake, _guard, _snapshot_plugin, _summary
-from ._errors import GlueFaultNotFiredWarning
-from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
+from .. import _fake
+from .._core.faults import GlueFaultNotFiredWarning
+from .._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
+from .._transport import activation as _activation
+from .._transport import guard as _guard
+from . import snapshot_files as _snapshot_plugin
+from . import summary as _summary
 
 _GLUE_JOBS_MARKER = (
     "glue_jobs(region=..., account_id=..., jobs=[{CreateJob params}, ...], frozen_time=..., "

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ._errors import GlueError
+from .errors import GlueError
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ._fake import GlueJobsFake
+    from .._fake import GlueJobsFake
 
 #: The key under which a worker sends its counts to the xdist controller.
 _WORKER_OUTPUT = "glue_jobs_usage"

@@ -12,15 +12,13 @@ import threading
 
 import wrapt
 
-from . import (
-    _aiobotocore_transport,
-    _botocore_transport,
-    _client_creation,
-    _guard,
-    _interceptor,
-    _moto_compat,
-    _signing,
-)
+from . import aiobotocore_transport as _aiobotocore_transport
+from . import botocore_transport as _botocore_transport
+from . import client_creation as _client_creation
+from . import guard as _guard
+from . import interceptor as _interceptor
+from . import moto_compat as _moto_compat
+from . import signing as _signing
 
 _lock = threading.RLock()
 _installed = False

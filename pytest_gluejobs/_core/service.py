@@ -12,14 +12,14 @@ from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from ._errors import GlueError, invalid_input
-from ._jsondata import clone
-from ._model import OPERATIONS
-from ._pagination import decode_token, encode_token
-from ._rules import JobRules, check_tag_keys
-from ._store import JobRecord, JobStore, Partition, PartitionJobs, to_json
-from ._validation import validate
-from ._versions import GlueVersions
+from .errors import GlueError, invalid_input
+from .jsondata import clone
+from .model import OPERATIONS
+from .pagination import decode_token, encode_token
+from .rules import JobRules, check_tag_keys
+from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
+from .validation import validate
+from .versions import GlueVersions
 
 #: Page size when MaxResults is omitted. Glue does not document it (research open question 2).
 DEFAULT_PAGE_SIZE = 100

@@ -6,7 +6,7 @@ The pytest plugin turns it on for a session (ini ``glue_jobs_block_real_glue`` o
 
 from __future__ import annotations
 
-from ._errors import RealGlueBlocked
+from .errors import RealGlueBlocked
 
 _enabled = 0
 #: The test running now (its node id), named in the error; set by the pytest plugin.

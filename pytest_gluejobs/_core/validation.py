@@ -27,7 +27,8 @@ from typing import Any, Final
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from . import _errors, _model
+from . import errors as _errors
+from . import model as _model
 
 #: Worker types the live service accepts beyond botocore 1.43's ``WorkerType`` enum: Terraform's
 #: 2026 acceptance tests create ``R.1X`` jobs against AWS and its validator allows all of these

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ._snapshots import SnapshotContext
+from .._snapshots import SnapshotContext
 
 #: The key under which a worker sends its snapshot record to the xdist controller.
 _WORKER_OUTPUT = "glue_jobs_snapshots"

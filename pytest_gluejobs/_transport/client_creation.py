@@ -18,7 +18,7 @@ from typing import Any
 import botocore.session
 from botocore.credentials import ConfigProvider, EnvProvider, SharedCredentialProvider
 
-from ._signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
+from .signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 #: create_client's positional parameters up to aws_access_key_id (service_name, region_name, ...).
 _KEY_POSITION = 6

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ._jsondata import decode_body
+from .._core.jsondata import decode_body
 
 _NOT_DECODED: Any = object()
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ._errors import GlueError, invalid_input
-from ._versions import AUTO, KNOWN, GlueVersion, GlueVersions
+from .errors import GlueError, invalid_input
+from .versions import AUTO, KNOWN, GlueVersion, GlueVersions
 
 #: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray). Any other
 #: name is accepted and treated as Python shell (research U.4).
