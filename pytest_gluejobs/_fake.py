@@ -13,10 +13,12 @@ import botocore.session
 import freezegun
 
 from . import _assertions, _snapshots
+from ._core import runs as _runs
 from ._core.errors import GlueError
 from ._core.faults import Fault, FaultRules
 from ._core.jsondata import clone
 from ._core.service import GlueJobsService
+from ._core.service import now as _now
 from ._core.store import Partition
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
@@ -243,6 +245,73 @@ class GlueJobsFake:
         assert job is not None
         return job
 
+    # -- job runs -------------------------------------------------------------------------------
+
+    def runs(
+        self,
+        job_name: str | None = None,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """One job's runs, or every job's, newest first, shaped as GetJobRun's JobRun (copies).
+
+        Reading them here does not move them on (GetJobRun and GetJobRuns do).
+        """
+        with self._service.store.partition(self._partition(region, account_id)) as jobs:
+            if job_name is not None:
+                runs = list(jobs.runs.get(job_name, ()))
+            else:
+                runs = [run for job_runs in jobs.runs.values() for run in job_runs]
+            runs.sort(key=lambda run: run.data["StartedOn"])
+            return [clone(run.data) for run in reversed(runs)]
+
+    def run_states(self, job_name: str, *states: str, error_message: str | None = None) -> None:
+        """Script the states the job's next runs go through after STARTING, one step per read.
+
+        The default is RUNNING then SUCCEEDED. ``error_message`` is the ErrorMessage of a run that
+        ends FAILED, TIMEOUT or ERROR. A run whose last state is not final stays in it (until its
+        Timeout passes on the fake's clock, ``finish_run`` or BatchStopJobRun). ``job_name="*"``
+        scripts every job that has no script of its own, in every partition.
+        """
+        script = _runs.make_script(states, error_message)
+        if job_name == "*":
+            self._service.runs.default_script = script
+            return
+        with self._service.store.partition(self._partition(None, None)) as jobs:
+            jobs.scripts[job_name] = script
+
+    def finish_run(
+        self, run_id: str, state: str = "SUCCEEDED", *, error_message: str | None = None
+    ) -> dict[str, Any]:
+        """End a run now in a final state (a FAILED one is retried if its job's MaxRetries allow).
+
+        Returns the run as GetJobRun would show it.
+        """
+        if state not in _runs.FINAL_STATES:
+            raise ValueError(
+                f"finish_run: state {state!r} is not a final state; choose one of "
+                f"{', '.join(_runs.FINAL_STATES)}."
+            )
+        with self._service.store.all_partitions() as partitions:
+            for jobs in partitions.values():
+                for name, job_runs in jobs.runs.items():
+                    for run in job_runs:
+                        if run.data["Id"] != run_id:
+                            continue
+                        if run.state in _runs.FINAL_STATES:
+                            raise ValueError(
+                                f"finish_run: run {run_id} of {name} already ended {run.state}."
+                            )
+                        self._service.runs.finish(
+                            jobs, name, run, state, at=_now(), error_message=error_message
+                        )
+                        return clone(run.data)
+            known = [
+                run.data["Id"] for p in partitions.values() for r in p.runs.values() for run in r
+            ]
+        raise KeyError(f"finish_run: no run {run_id!r} in this fake; its runs: {known[:10]}")
+
     @property
     def calls(self) -> list[Call]:
         """Every HTTP attempt that reached the fake, in order."""
@@ -341,8 +410,12 @@ class GlueJobsFake:
         with self._service.store.all_partitions() as partitions:
             state = {
                 partition: [
-                    (record.data, record.tags)
-                    for record in (jobs.jobs[name] for name in jobs.names)
+                    (
+                        jobs.jobs[name].data,
+                        jobs.jobs[name].tags,
+                        [run.data for run in reversed(jobs.runs.get(name, []))],
+                    )
+                    for name in jobs.names
                 ]
                 for partition, jobs in partitions.items()
             }

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._assertions import differences
 from ._core.errors import GlueError
 from ._core.jsondata import clone
+from ._core.runs import RUN_STATES, Run
 from ._core.service import GlueJobsService
+from ._core.service import now as service_now
 from ._core.store import Partition
 
 if TYPE_CHECKING:
@@ -66,19 +68,25 @@ def _plain(value: Any, timestamps: bool) -> Any:
     return value
 
 
-def snapshot_data(
-    state: dict[Partition, list[tuple[dict[str, Any], dict[str, str]]]], *, timestamps: bool
-) -> dict[str, Any]:
+#: A job as the snapshot reads it: its fields, its tags, its runs (newest first).
+SnapshotJob = tuple[dict[str, Any], dict[str, str], list[dict[str, Any]]]
+
+
+def snapshot_data(state: dict[Partition, list[SnapshotJob]], *, timestamps: bool) -> dict[str, Any]:
     """``{"<account>/<region>": {name: {**job, "Tags": tags}}}`` as plain, key-sorted JSON data.
 
-    Only partitions holding jobs appear. Datetimes become ISO-8601 strings with ``timestamps``,
-    else the placeholder. ``state`` is only read (its caller holds the store lock).
+    A job that has runs also has ``"Runs"``, newest first (so snapshots of jobs without runs are
+    as they always were). Only partitions holding jobs appear. Datetimes become ISO-8601 strings
+    with ``timestamps``, else the placeholder. ``state`` is only read (its caller holds the lock).
     """
     data: dict[str, Any] = {}
     for (account_id, region), jobs in sorted(state.items()):
         if jobs:
             data[f"{account_id}/{region}"] = {
-                job["Name"]: _plain({**job, "Tags": tags}, timestamps) for job, tags in jobs
+                job["Name"]: _plain(
+                    {**job, "Tags": tags, **({"Runs": runs} if runs else {})}, timestamps
+                )
+                for job, tags, runs in jobs
             }
     return {key: dict(sorted(jobs.items())) for key, jobs in data.items()}
 
@@ -213,7 +221,7 @@ def load(fake: GlueJobsFake, data: object) -> None:
     )
     if not isinstance(data, dict):
         raise ValueError(_load_problem("", f"expected a dict of partitions, got {_kind(data)}"))
-    loaded: dict[Partition, list[tuple[dict[str, Any], dict[str, str]]]] = {}
+    loaded: dict[Partition, list[SnapshotJob]] = {}
     for key, jobs in data.items():
         partition = _partition(key)
         if not isinstance(jobs, dict):
@@ -227,7 +235,7 @@ def load(fake: GlueJobsFake, data: object) -> None:
     with fake._service.store.all_partitions():
         for partition, built in loaded.items():
             with fake._service.store.partition(partition) as stored:
-                clash = [job["Name"] for job, _ in built if job["Name"] in stored.jobs]
+                clash = [job["Name"] for job, _, _ in built if job["Name"] in stored.jobs]
                 if clash:
                     raise ValueError(
                         _load_problem(
@@ -238,8 +246,12 @@ def load(fake: GlueJobsFake, data: object) -> None:
                     )
         for partition, built in loaded.items():
             with fake._service.store.partition(partition) as stored:
-                for job, tags in built:
-                    stored.put(job["Name"], job, tags)
+                for job, tags, runs in built:
+                    name = job["Name"]
+                    stored.put(name, job, tags)
+                    if runs:
+                        script = stored.scripts.get(name, fake._service.runs.default_script)
+                        stored.runs[name] = [Run(run, script) for run in runs]
 
 
 def _key(partition: Partition) -> str:
@@ -269,7 +281,7 @@ def _partition(key: object) -> Partition:
 
 def _build(
     scratch: GlueJobsService, partition: Partition, key: str, name: object, given: object
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> SnapshotJob:
     where = f"{key} > {name}"
     if not isinstance(name, str) or not name:
         raise ValueError(_load_problem(where, "a job's key must be its name, a non-empty string"))
@@ -282,6 +294,7 @@ def _build(
             _load_problem(where, f"the job's Name {given['Name']!r} differs from its key {name!r}")
         )
     fields = {"Name": name, **clone(given)}
+    runs = _runs_to_load(where, fields.pop("Runs", []))
     times = {member: fields.pop(member, TIMESTAMP_PLACEHOLDER) for member in _READ_ONLY}
     params = dict(fields)
     # GetJob echoes capacity it derives (MaxCapacity from workers, AllocatedCapacity from
@@ -311,7 +324,35 @@ def _build(
     for member, value in times.items():
         if value != TIMESTAMP_PLACEHOLDER:
             job[member] = _timestamp(where, member, value)
-    return job, tags
+    return job, tags, runs
+
+
+_RUN_TIMES = ("StartedOn", "LastModifiedOn", "CompletedOn")
+
+
+def _runs_to_load(where: str, given: object) -> list[dict[str, Any]]:
+    """A snapshot's ``Runs`` (newest first) as run data, oldest first; ValueError if malformed."""
+    if not isinstance(given, list):
+        raise ValueError(_load_problem(where, f"Runs must be a list of runs, got {_kind(given)}"))
+    loaded = []
+    for index, run in enumerate(given):
+        at = f"{where} > Runs[{index}]"
+        if not isinstance(run, dict) or not isinstance(run.get("Id"), str):
+            raise ValueError(_load_problem(at, "a run must be a dict with its Id"))
+        if run.get("JobRunState") not in RUN_STATES:
+            raise ValueError(
+                _load_problem(at, f"JobRunState must be one of {', '.join(RUN_STATES)}")
+            )
+        data = dict(run)
+        now = service_now()
+        for member in _RUN_TIMES:
+            if member in data:
+                value = data[member]
+                data[member] = (
+                    now if value == TIMESTAMP_PLACEHOLDER else _timestamp(at, member, value)
+                )
+        loaded.append(data)
+    return loaded[::-1]
 
 
 def _timestamp(where: str, member: str, value: object) -> datetime:

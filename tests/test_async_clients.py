@@ -181,9 +181,9 @@ def test_an_operation_the_fake_does_not_implement_raises_and_sends_nothing(
 ) -> None:
     async def call() -> None:
         async with aio_client() as glue:
-            await glue.start_job_run(JobName="j")
+            await glue.get_job_bookmark(JobName="j")
 
-    with pytest.raises(UnsupportedOperation, match="StartJobRun"):
+    with pytest.raises(UnsupportedOperation, match="GetJobBookmark"):
         run(call())
     assert attempts == []
 

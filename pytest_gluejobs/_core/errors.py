@@ -20,3 +20,10 @@ class GlueError(Exception):
 def invalid_input(message: str) -> GlueError:
     """The error Glue answers for any rejected input."""
     return GlueError("InvalidInputException", message)
+
+
+class OutsideTheFake(Exception):
+    """A request Glue would answer but the fake does not fake (e.g. tags on a crawler).
+
+    The transport raises it in the caller's code as UnsupportedOperation, with this message.
+    """

@@ -9,6 +9,7 @@ from types import TracebackType
 
 from .errors import GlueError
 from .model import OPERATIONS, declared_errors
+from .tags import job_name_of
 
 #: Not declared on the job operations, but Glue answers it and botocore retries it
 #: (research §6, §8).
@@ -73,6 +74,8 @@ def request_job_names(operation: str, params: object) -> tuple[str, ...]:
         return ()
     if operation == "CreateJob":
         name = params.get("Name")
+    elif operation in ("TagResource", "UntagResource", "GetTags"):
+        name = job_name_of(params.get("ResourceArn"))
     elif operation == "BatchGetJobs":
         names = params.get("JobNames")
         return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()

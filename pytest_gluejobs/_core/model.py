@@ -10,8 +10,8 @@ from functools import cache
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
-#: The seven job-definition operations the fake implements.
-OPERATIONS: tuple[str, ...] = (
+#: The seven job-definition operations.
+JOB_OPERATIONS: tuple[str, ...] = (
     "CreateJob",
     "UpdateJob",
     "GetJob",
@@ -20,6 +20,18 @@ OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
+#: Job runs, and tags on job ARNs (research/glue-job-runs.md).
+RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
+    "StartJobRun",
+    "GetJobRun",
+    "GetJobRuns",
+    "BatchStopJobRun",
+    "TagResource",
+    "UntagResource",
+    "GetTags",
+)
+#: Every operation the fake implements.
+OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS
 
 
 @cache

@@ -79,11 +79,10 @@ class JobRules:
         problems: list[str] = []
         command = job["Command"]
         command_name = command.get("Name")
+        kind = command_kind(command_name)
         if not command_name:
             problems.append("Command name should not be null or empty")
-            kind = None
         else:
-            kind = command_name if command_name in JOB_COMMANDS else "pythonshell"
             if not command.get("ScriptLocation"):
                 problems.append(
                     f"Script location cannot be null or empty for {command_name} command"
@@ -99,7 +98,7 @@ class JobRules:
         version = self._version(job, version_name, kind, current, named, today, problems)
 
         if kind is not None:
-            _check_and_fill_capacity(job, kind, command_name, problems)
+            check_and_fill_capacity(job, kind, command_name, problems)
             if version is not None:
                 _fill_timeout(job, kind, version, problems)
                 if job.get("ExecutionClass") == "FLEX" and (kind != "glueetl" or not version.flex):
@@ -185,6 +184,13 @@ class JobRules:
         return self.versions.get(source)
 
 
+def command_kind(command_name: object) -> str | None:
+    """The command whose rules a job follows: unknown names are Python shell (U.4); None if none."""
+    if not command_name or not isinstance(command_name, str):
+        return None
+    return command_name if command_name in JOB_COMMANDS else "pythonshell"
+
+
 def _refusal(problems: list[str]) -> GlueError:
     if len(problems) == 1:
         return invalid_input(problems[0])
@@ -192,7 +198,7 @@ def _refusal(problems: list[str]) -> GlueError:
     return invalid_input(f"{len(problems)} problems in this job definition: {listed}")
 
 
-def _check_and_fill_capacity(
+def check_and_fill_capacity(
     job: dict[str, Any], kind: str, command_name: str, problems: list[str]
 ) -> None:
     max_capacity = job.get("MaxCapacity")

@@ -1,4 +1,7 @@
-"""The seven Glue job-definition operations on plain data: validation, defaults, store, errors.
+"""The Glue operations on plain data: validation, defaults, store, errors.
+
+The seven job-definition operations are here; job runs (``runs``) and tags (``tags``) have
+modules of their own and share the store, the rules and the clock.
 
 This is the service core. It knows neither pytest nor botocore's transport: it takes an operation
 name, the decoded request and a partition, and returns a Result (the response data, or its JSON
@@ -12,11 +15,13 @@ from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from . import tags as _tags
 from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .model import OPERATIONS
 from .pagination import decode_token, encode_token
 from .rules import JobRules, check_tag_keys
+from .runs import JobRuns
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from .validation import validate
 from .versions import GlueVersions
@@ -86,6 +91,11 @@ _SUB_MILLISECOND = [timedelta(microseconds=micro) for micro in range(1000)]
 _UTC = timezone.utc
 
 
+def now() -> datetime:
+    """The fake's clock: now, cut to milliseconds (Glue's wire format carries no more)."""
+    return _now()
+
+
 def _now() -> datetime:
     # Read at call time so freezegun controls it; Glue's wire format carries milliseconds.
     # (Not time.time_ns(): freezegun derives it from a float, so a frozen .250 would come out as
@@ -107,6 +117,7 @@ class GlueJobsService:
     ) -> None:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
+        self.runs = JobRuns(self.store, self.rules)
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
             "UpdateJob": self._update_job,
@@ -115,6 +126,13 @@ class GlueJobsService:
             "DeleteJob": self._delete_job,
             "ListJobs": self._list_jobs,
             "BatchGetJobs": self._batch_get_jobs,
+            "StartJobRun": self._start_job_run,
+            "GetJobRun": self._get_job_run,
+            "GetJobRuns": self._get_job_runs,
+            "BatchStopJobRun": self._batch_stop_job_run,
+            "TagResource": self._tagging(_tags.tag_resource),
+            "UntagResource": self._tagging(_tags.untag_resource),
+            "GetTags": self._tagging(_tags.get_tags),
         }
         assert tuple(self._handlers) == OPERATIONS
 
@@ -172,6 +190,38 @@ class GlueJobsService:
             jobs = self.store.jobs_of(partition)
             jobs.remove(name)
         return Result({"JobName": name})
+
+    # -- runs and tags ----------------------------------------------------------------------------
+
+    def _start_job_run(self, params: Params, partition: Partition) -> Result:
+        with self.store.lock:
+            return Result(self.runs.start(params, partition, _now()))
+
+    def _get_job_run(self, params: Params, partition: Partition) -> Result:
+        with self.store.lock:
+            run = self.runs.get(params, partition, _now())
+            return Result({"JobRun": clone(run.data)})
+
+    def _get_job_runs(self, params: Params, partition: Partition) -> Result:
+        with self.store.lock:
+            runs, token = self.runs.page(params, partition, _now())
+            fields: dict[str, Any] = {"JobRuns": [clone(run.data) for run in runs]}
+        if token is not None:
+            fields["NextToken"] = token
+        return Result(fields)
+
+    def _batch_stop_job_run(self, params: Params, partition: Partition) -> Result:
+        with self.store.lock:
+            return Result(self.runs.stop(params, partition, _now()))
+
+    def _tagging(
+        self, operation: Callable[[JobStore, Params, Partition], dict[str, Any]]
+    ) -> Callable[[Params, Partition], Result]:
+        def handle(params: Params, partition: Partition) -> Result:
+            with self.store.lock:
+                return Result(operation(self.store, params, partition))
+
+        return handle
 
     # -- reads ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The jobs and tags of every partition (account, region), kept thread-safe and in name order."""
+"""The jobs, tags and runs of every partition (account, region), kept thread-safe."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .runs import Run, Script
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
@@ -56,14 +59,18 @@ class JobRecord:
 
 
 class PartitionJobs:
-    """One partition's jobs. Callers hold the store's lock while they use it."""
+    """One partition's jobs and their runs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("jobs", "names")
+    __slots__ = ("jobs", "names", "runs", "scripts")
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
         # Sorted, so a page is a bisect and a slice (Glue lists jobs in name order).
         self.names: list[str] = []
+        #: Each job's runs, oldest first (retry attempts are runs too).
+        self.runs: dict[str, list[Run]] = {}
+        #: The states the test scripted for a job's runs (kept when the job is deleted).
+        self.scripts: dict[str, Script] = {}
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         if name in self.jobs:
@@ -83,8 +90,10 @@ class PartitionJobs:
         self.jobs[name] = JobRecord(job, tags)
 
     def remove(self, name: str) -> bool:
+        """Delete a job, its tags and its runs (a job created again starts with no history)."""
         if self.jobs.pop(name, None) is None:
             return False
+        self.runs.pop(name, None)
         del self.names[bisect.bisect_left(self.names, name)]
         return True
 

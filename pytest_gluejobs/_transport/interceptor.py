@@ -23,7 +23,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from .._core.errors import GlueError
+from .._core.errors import GlueError, OutsideTheFake
 from .._core.faults import FaultRules
 from .._core.jsondata import decode_body
 from .._core.model import OPERATIONS, glue_operation_names
@@ -86,6 +86,9 @@ class Interceptor:
             result = self.service.handle(operation, params, partition)
         except GlueError as refused:
             return self._refuse(build, request, operation, body, partition, refused, False)
+        except OutsideTheFake as outside:
+            _last_call.set(None)
+            raise UnsupportedOperation(f"{outside} {_NOTHING_SENT}") from None
         answer = result.body()
         account_id, region = partition
         self.calls.append((operation, body, region, account_id, answer))  # a Call when read
@@ -194,12 +197,17 @@ def _operation(request: AWSPreparedRequest) -> str:
         return operation
     if operation in glue_operation_names():
         raise UnsupportedOperation(
-            f"pytest-gluejobs fakes only Glue's job-definition operations "
-            f"({', '.join(OPERATIONS)}); {operation} was called while the fake was active. "
-            "Nothing was sent to AWS. Mock that call another way (e.g. unittest.mock around your "
-            "code's call), or deactivate the fake for it."
+            f"pytest-gluejobs fakes these Glue operations: {', '.join(OPERATIONS)}; "
+            f"{operation} was called while the fake was active. {_NOTHING_SENT}"
         )
     raise UnknownTarget(target)
+
+
+_NOTHING_SENT = (
+    "Nothing was sent to AWS. Mock that call another way (e.g. unittest.mock.patch around the "
+    "code that makes it), or make it while no fake is active: leave the `with mock_glue_jobs()` "
+    "block, or call glue_jobs.stop() before it and glue_jobs.start() after."
+)
 
 
 class UnknownTarget(Exception):

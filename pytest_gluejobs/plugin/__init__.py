@@ -21,7 +21,7 @@ from . import summary as _summary
 _GLUE_JOBS_MARKER = (
     "glue_jobs(region=..., account_id=..., jobs=[{CreateJob params}, ...], frozen_time=..., "
     "real_retry_sleep=False, strict_faults=False, default_glue_version='0.9', "
-    "extra_glue_versions=()): "
+    "extra_glue_versions=(), run_states=('RUNNING', 'SUCCEEDED')): "
     "configure the glue_jobs fake for this test (nearest scope wins, key by key)."
 )
 _GLUE_FAULT_MARKER = (
@@ -43,6 +43,8 @@ class _Options:
     strict_faults: bool = False
     default_glue_version: str = "0.9"
     extra_glue_versions: tuple[str, ...] | list[str] = ()
+    #: States every job's runs go through, or {job name: states}.
+    run_states: tuple[str, ...] | list[str] | dict[str, tuple[str, ...] | list[str]] | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -182,6 +184,11 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
             fake.freeze_time(options.frozen_time)
         for params in options.jobs:
             fake.add_job(**params)
+        if isinstance(options.run_states, dict):
+            for job_name, states in options.run_states.items():
+                fake.run_states(job_name, *states)
+        elif options.run_states is not None:
+            fake.run_states("*", *options.run_states)
         for marker in reversed(list(request.node.iter_markers("glue_fault"))):
             fake.fail(*marker.args, **marker.kwargs)
         yield fake

@@ -1,0 +1,410 @@
+"""Job runs: StartJobRun, GetJobRun, GetJobRuns and BatchStopJobRun, as Glue makes and reports runs.
+
+Sources: research/glue-job-runs.md (facts §0-§4, open questions 1-16 with the choices taken here).
+A run moves one step per read (GetJobRun, or a GetJobRuns page that lists it) through the states
+its job was scripted with (default RUNNING then SUCCEEDED), so pollers that really sleep make
+progress without the wall clock; the fake's clock decides only timeouts and timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .errors import GlueError, invalid_input
+from .pagination import decode_token, encode_token
+from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
+from .store import JobStore, Partition, PartitionJobs
+from .versions import AUTO
+
+#: Every JobRunState (model), the ones that still change, and the final ones.
+ACTIVE_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
+FINAL_STATES = ("STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "EXPIRED")
+RUN_STATES = ACTIVE_STATES + FINAL_STATES
+#: What a run goes through unless the test scripts otherwise.
+DEFAULT_STATES = ("RUNNING", "SUCCEEDED")
+#: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
+SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
+#: Final states that carry an ErrorMessage (research open question 6: STOPPED carries none).
+_WITH_ERROR_MESSAGE = ("FAILED", "TIMEOUT", "ERROR")
+#: GetJobRuns page size when MaxResults is omitted (undocumented; research open question 11).
+DEFAULT_PAGE_SIZE = 100
+
+_RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
+_SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
+
+
+@dataclass(frozen=True)
+class Script:
+    """The states a job's runs go through after STARTING, and the ErrorMessage of a failure."""
+
+    states: tuple[str, ...] = DEFAULT_STATES
+    error_message: str | None = None
+
+
+class Run:
+    """One run: what GetJobRun shows, and the steps it has still to take."""
+
+    __slots__ = ("data", "error_message", "steps")
+
+    def __init__(self, data: dict[str, Any], script: Script) -> None:
+        self.data = data
+        self.steps = list(script.states)
+        self.error_message = script.error_message
+
+    @property
+    def state(self) -> str:
+        return str(self.data["JobRunState"])
+
+
+def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:
+    """A Script from a test's words; ValueError naming what is wrong."""
+    if not states:
+        raise ValueError(
+            f"run_states needs at least one state, e.g. ('RUNNING', 'FAILED'); the states a run "
+            f"may be scripted through: {', '.join(SCRIPTABLE_STATES)}."
+        )
+    for state in states:
+        if state not in SCRIPTABLE_STATES:
+            near = [s for s in SCRIPTABLE_STATES if s.lower() == str(state).lower()]
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            raise ValueError(
+                f"run_states: {state!r} is not a state a run can be scripted through "
+                f"({', '.join(SCRIPTABLE_STATES)}; STARTING is where every run begins, STOPPING "
+                f"comes from BatchStopJobRun).{hint}"
+            )
+    if error_message is not None and not isinstance(error_message, str):
+        raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
+    return Script(tuple(states), error_message)
+
+
+def default_error_message(state: str, data: Mapping[str, Any]) -> str:
+    """The ErrorMessage of a run that ended ``state`` without a scripted one (ours: unverified)."""
+    if state == "TIMEOUT":
+        return f"Job run timed out after {data.get('Timeout')} minutes (pytest-gluejobs)."
+    return f"Job run {data['Id']} ended {state} as scripted (pytest-gluejobs run_states)."
+
+
+class JobRuns:
+    """The run operations over one store; the service holds the store's lock around each call."""
+
+    def __init__(self, store: JobStore, rules: JobRules) -> None:
+        self.store = store
+        self.rules = rules
+        self.default_script = Script()
+        self._sequence = 0
+
+    # -- StartJobRun --
+
+    def start(self, params: dict[str, Any], partition: Partition, now: datetime) -> dict[str, Any]:
+        name = params["JobName"]
+        jobs = self.store.jobs_of(partition)
+        record = jobs.jobs.get(name)
+        if record is None:
+            # research §4.3 (LIVE): the text names no job.
+            raise GlueError(
+                "EntityNotFoundException", "Failed to start job run due to missing metadata."
+            )
+        job = record.data
+        data = self._new_run_data(job, params, now)
+        runs = jobs.runs.setdefault(name, [])
+        limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
+        active = sum(1 for run in runs if run.state in ACTIVE_STATES)
+        if active >= limit:
+            if not data["JobRunQueuingEnabled"]:
+                # research §4.1 (REC): no period, the job's name.
+                raise GlueError(
+                    "ConcurrentRunsExceededException", f"Concurrent runs exceeded for {name}"
+                )
+            data["JobRunState"] = "WAITING"
+            data["StateDetail"] = (
+                f"Job run is waiting: concurrent runs exceeded for {name} "
+                f"(MaxConcurrentRuns {limit}; pytest-gluejobs)"
+            )
+        self._sequence += 1
+        data["Id"] = (
+            "jr_"
+            + hashlib.sha256(
+                f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
+            ).hexdigest()
+        )
+        runs.append(Run(data, jobs.scripts.get(name, self.default_script)))
+        return {"JobRunId": data["Id"]}
+
+    def _new_run_data(
+        self, job: Mapping[str, Any], params: Mapping[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        command = job["Command"]
+        kind = command_kind(command.get("Name")) or "pythonshell"
+        version = job.get("GlueVersion")
+        if version == AUTO:  # a run shows the version it really used, never auto (U.2)
+            version = job.get("AutoUpgradeMetadata", {}).get("SourceVersion")
+        known = self.rules.versions.get(version) if version else None
+        if (
+            known is not None
+            and self.rules.refuse_end_of_life
+            and known.end_of_life is not None
+            and known.end_of_life <= now.date()
+        ):
+            # research open question 8: the only real wording for a version a run cannot use.
+            raise invalid_input(f"Given GlueVersion [{version}] is not valid.")
+        problems: list[str] = []
+        sizing = _run_sizing(job, params, kind, command.get("Name"), problems)
+        timeout = params.get("Timeout", job.get("Timeout"))
+        if timeout is not None and timeout >= TIMEOUT_LIMIT_MINUTES:
+            problems.append(
+                f"Timeout must be less than {TIMEOUT_LIMIT_MINUTES} minutes (7 days); "
+                f"got {timeout}."
+            )
+        if problems:
+            raise invalid_input("; ".join(problems))
+        queuing = params.get("JobRunQueuingEnabled")
+        if queuing is None:
+            queuing = bool(job.get("JobRunQueuingEnabled", False))
+        data: dict[str, Any] = {
+            "Attempt": 0,
+            "JobName": job["Name"],
+            "JobMode": job.get("JobMode", "SCRIPT"),
+            "JobRunQueuingEnabled": queuing,
+            "StartedOn": now,
+            "LastModifiedOn": now,
+            "JobRunState": "STARTING",
+            "PredecessorRuns": [],
+            "ExecutionTime": 0,
+            "LogGroupName": _log_group(job, params, kind),
+        }
+        if params.get("JobRunId"):
+            data["PreviousRunId"] = params["JobRunId"]
+        if params.get("Arguments"):
+            # research §0.4 (REC): only what StartJobRun sent, never the job's DefaultArguments;
+            # no key at all for no (or empty) arguments (open question 4).
+            data["Arguments"] = dict(params["Arguments"])
+        data.update(sizing)
+        if timeout is not None:
+            data["Timeout"] = timeout
+        if version:
+            data["GlueVersion"] = version
+        for member in _RUN_MEMBERS_FROM_JOB:
+            value = params.get(member, job.get(member))
+            if value is not None:
+                data[member] = value
+        if params.get("ExecutionRoleSessionPolicy") is not None:
+            data["ExecutionRoleSessionPolicy"] = params["ExecutionRoleSessionPolicy"]
+        return data
+
+    # -- reading runs: each read is one step --
+
+    def get(self, params: dict[str, Any], partition: Partition, now: datetime) -> Run:
+        name, run_id = params["JobName"], params["RunId"]
+        jobs = self.store.jobs_of(partition)
+        if name not in jobs.jobs:
+            raise _job_not_found()
+        for run in jobs.runs.get(name, ()):
+            if run.data["Id"] == run_id:
+                self.step(jobs, name, run, now)
+                return run
+        raise GlueError("EntityNotFoundException", f"Job run {run_id} not found.")
+
+    def page(
+        self, params: dict[str, Any], partition: Partition, now: datetime
+    ) -> tuple[list[Run], str | None]:
+        name = params["JobName"]
+        jobs = self.store.jobs_of(partition)
+        if name not in jobs.jobs:
+            raise _job_not_found()
+        newest_first = list(reversed(jobs.runs.get(name, [])))
+        limit = params.get("MaxResults") or DEFAULT_PAGE_SIZE
+        scope = {"JobName": name}
+        token = params.get("NextToken")
+        start = 0
+        if token is not None:
+            after = decode_token(token, "GetJobRuns", partition, scope)
+            ids = [run.data["Id"] for run in newest_first]
+            if after not in ids:
+                raise invalid_input(
+                    f"Invalid NextToken for GetJobRuns: run {after} is gone (its job was deleted "
+                    "and created again); start again without a NextToken."
+                )
+            start = ids.index(after) + 1
+        page = newest_first[start : start + limit]
+        for run in page:
+            self.step(jobs, name, run, now)
+        more = start + limit < len(newest_first)
+        next_token = (
+            encode_token("GetJobRuns", partition, scope, page[-1].data["Id"]) if more else None
+        )
+        return page, next_token
+
+    def step(self, jobs: PartitionJobs, name: str, run: Run, now: datetime) -> None:
+        """Move ``run`` one step on, as a read of it does."""
+        state = run.state
+        if state in FINAL_STATES:
+            return
+        data = run.data
+        if state in ("STARTING", "RUNNING") and self._timed_out(data, now):
+            self.finish(jobs, name, run, "TIMEOUT", at=_deadline(data))
+            return
+        if state == "STOPPING":
+            self.finish(jobs, name, run, "STOPPED", at=now)
+            return
+        if state == "WAITING" and not self._has_room(jobs, name, run):
+            return
+        data.pop("StateDetail", None)
+        if not run.steps:
+            return  # scripted to stay in this state
+        following = run.steps.pop(0)
+        if following in FINAL_STATES:
+            self.finish(jobs, name, run, following, at=now)
+        else:
+            data["JobRunState"] = following
+            data["LastModifiedOn"] = now
+
+    def finish(
+        self,
+        jobs: PartitionJobs,
+        name: str,
+        run: Run,
+        state: str,
+        *,
+        at: datetime,
+        error_message: str | None = None,
+    ) -> None:
+        """End ``run`` in ``state``; a FAILED run is retried while the job's MaxRetries allow."""
+        data = run.data
+        run.steps.clear()
+        data.pop("StateDetail", None)
+        data["JobRunState"] = state
+        data["LastModifiedOn"] = data["CompletedOn"] = at
+        data["ExecutionTime"] = max(0, int((at - data["StartedOn"]).total_seconds()))
+        if state in _WITH_ERROR_MESSAGE:
+            data["ErrorMessage"] = (
+                error_message or run.error_message or default_error_message(state, data)
+            )
+        record = jobs.jobs.get(name)
+        if (
+            state == "FAILED"
+            and record is not None
+            and data["Attempt"] < record.data.get("MaxRetries", 0)
+        ):
+            self._retry(jobs, name, run, at)
+
+    def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
+        # research §4.6 (REC): a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
+        data = failed.data
+        attempt = data["Attempt"] + 1
+        base = data["Id"].split("_attempt_")[0]
+        retry = {
+            key: value
+            for key, value in data.items()
+            if key not in ("CompletedOn", "ErrorMessage", "PreviousRunId")
+        }
+        retry.update(
+            Id=f"{base}_attempt_{attempt}",
+            Attempt=attempt,
+            PreviousRunId=data["Id"],
+            StartedOn=at,
+            LastModifiedOn=at,
+            JobRunState="STARTING",
+            ExecutionTime=0,
+        )
+        jobs.runs[name].append(Run(retry, jobs.scripts.get(name, self.default_script)))
+
+    def _timed_out(self, data: Mapping[str, Any], now: datetime) -> bool:
+        return data.get("Timeout") is not None and now >= _deadline(data)
+
+    def _has_room(self, jobs: PartitionJobs, name: str, waiting: Run) -> bool:
+        record = jobs.jobs[name]
+        limit: int = record.data.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
+        running = sum(
+            1
+            for run in jobs.runs.get(name, ())
+            if run.state in ("STARTING", "RUNNING", "STOPPING") and run is not waiting
+        )
+        return running < limit
+
+    # -- BatchStopJobRun --
+
+    def stop(self, params: dict[str, Any], partition: Partition, now: datetime) -> dict[str, Any]:
+        name = params["JobName"]
+        jobs = self.store.jobs_of(partition)
+        by_id = {run.data["Id"]: run for run in jobs.runs.get(name, ())}
+        stopped: list[dict[str, str]] = []
+        errors: list[dict[str, Any]] = []
+        for run_id in params["JobRunIds"]:
+            run = by_id.get(run_id)
+            if name not in jobs.jobs or run is None:
+                code, message = "EntityNotFoundException", f"Job run {run_id} not found."
+                if name not in jobs.jobs:
+                    message = "Job not found."
+                errors.append(_stop_error(name, run_id, code, message))
+            elif run.state in FINAL_STATES or run.state == "STOPPING":
+                errors.append(
+                    _stop_error(
+                        name,
+                        run_id,
+                        "InvalidInputException",
+                        f"Job run {run_id} is in state {run.state} and cannot be stopped.",
+                    )
+                )
+            else:
+                run.steps.clear()
+                run.data.pop("StateDetail", None)
+                run.data["JobRunState"] = "STOPPING"
+                run.data["LastModifiedOn"] = now
+                stopped.append({"JobName": name, "JobRunId": run_id})
+        # research §1.3 (REC): both keys always, as lists (Airflow reads them by key).
+        return {"SuccessfulSubmissions": stopped, "Errors": errors}
+
+
+def _stop_error(name: str, run_id: str, code: str, message: str) -> dict[str, Any]:
+    return {
+        "JobName": name,
+        "JobRunId": run_id,
+        "ErrorDetail": {"ErrorCode": code, "ErrorMessage": message},
+    }
+
+
+def _deadline(data: Mapping[str, Any]) -> datetime:
+    started: datetime = data["StartedOn"]
+    return started + timedelta(minutes=data["Timeout"])
+
+
+def _job_not_found() -> GlueError:
+    # research open question 9: GetJob's recorded text (unverified for the run operations).
+    return GlueError("EntityNotFoundException", "Job not found.")
+
+
+def _run_sizing(
+    job: Mapping[str, Any],
+    params: Mapping[str, Any],
+    kind: str,
+    command_name: str | None,
+    problems: list[str],
+) -> dict[str, Any]:
+    """The run's capacity: the job's, with what StartJobRun sends in place of it.
+
+    Workers sent replace the job's capacity (and a worker count alone keeps the job's type);
+    a capacity sent replaces the job's workers. The job's rules then apply to the result.
+    """
+    sent = {member: params[member] for member in _SIZING if params.get(member) is not None}
+    if not sent:
+        return {member: job[member] for member in _SIZING if job.get(member) is not None}
+    sizing = dict(sent)
+    if "WorkerType" in sent or "NumberOfWorkers" in sent:
+        for member in ("WorkerType", "NumberOfWorkers"):
+            if member not in sizing and job.get(member) is not None:
+                sizing[member] = job[member]
+    check_and_fill_capacity(sizing, kind, command_name or kind, problems)
+    return sizing
+
+
+def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:
+    # research §3.2 (REC) and open question 16.
+    security = params.get("SecurityConfiguration", job.get("SecurityConfiguration"))
+    if security:
+        role = str(job.get("Role", "")).rsplit("/", 1)[-1]
+        return f"/aws-glue/jobs/{security}-role/{role}"
+    return "/aws-glue/python-jobs" if kind == "pythonshell" else "/aws-glue/jobs"
