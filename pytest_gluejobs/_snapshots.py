@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ._assertions import differences
 from ._core.errors import GlueError
-from ._core.jsondata import clone
+from ._core.jsondata import plain
 from ._core.runs import RUN_STATES, Run
 from ._core.service import GlueJobsService
 from ._core.service import now as service_now
@@ -293,7 +293,7 @@ def _build(
         raise ValueError(
             _load_problem(where, f"the job's Name {given['Name']!r} differs from its key {name!r}")
         )
-    fields = {"Name": name, **clone(given)}
+    fields = {"Name": name, **plain(given)}
     runs = _runs_to_load(where, fields.pop("Runs", []))
     times = {member: fields.pop(member, TIMESTAMP_PLACEHOLDER) for member in _READ_ONLY}
     params = dict(fields)

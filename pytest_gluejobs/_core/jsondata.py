@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .errors import GlueError
@@ -27,6 +27,37 @@ def _clone(value: Any) -> Any:
     return value
 
 
+def plain(value: object) -> Any:
+    """A deep copy as plain JSON containers: any mapping a dict, any list or tuple a list.
+
+    For data a caller hands in (``load()``): their dict subclasses must not stay in the store.
+    """
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def as_bytes(body: object) -> object:
+    """A request body as the bytes botocore sends for it; other bodies are left as they are.
+
+    botocore sends the content of a bytearray, a memoryview or a file-like body; reading a file
+    puts it back where it was, as botocore expects to read it again when it retries.
+    """
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    if read is None:
+        return body
+    tell = getattr(body, "tell", None)
+    start = tell() if callable(tell) else None
+    content = read()
+    if start is not None:
+        body.seek(start)  # type: ignore[attr-defined]
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
 #: The C scanner behind json.loads, called directly: it skips two whitespace scans and a frame.
 _SCAN: Callable[[str, int], tuple[object, int]]
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -47,8 +78,6 @@ def decode_body(body: object) -> object:
                 return value
     if body is None or body == b"" or body == "":
         return {}
-    if hasattr(body, "read"):
-        raise GlueError("SerializationException", "Request body must be a JSON document.")
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
         return json.loads(text)

@@ -46,6 +46,8 @@ MAX_DEPTH: Final = 64
 
 #: Longer values are cut in messages (start kept, ``...`` added) so a failing test stays readable.
 _SHOWN_CHARS: Final = 200
+#: At most this many violations are described in a message (all are counted).
+_SHOWN_VIOLATIONS: Final = 20
 
 _INT_BITS: Final = {"integer": 32, "long": 64}
 _FLOAT_MAX: Final = {"float": 3.4028234663852886e38, "double": 1.7976931348623157e308}
@@ -77,21 +79,46 @@ _TOO_DEEP: Final = f"Member must not be nested more than {MAX_DEPTH} levels deep
 
 
 class _Report:
-    """The violations found so far in one request."""
+    """The violations found in one request: all counted, the first _SHOWN_VIOLATIONS described.
 
-    __slots__ = ("errors", "operation")
+    Describing is what costs (a hostile request can hold millions of violations), so only the
+    ones a message shows are ever built.
+    """
+
+    __slots__ = ("count", "errors", "listed", "operation")
 
     def __init__(self, operation: str) -> None:
         self.operation = operation
+        self.count = 0
         self.errors: list[str] = []
+        #: Structures whose members a message listed already (once is enough to read).
+        self.listed: set[str] = set()
+
+    def _shows_next(self) -> bool:
+        self.count += 1
+        return self.count <= _SHOWN_VIOLATIONS
 
     def violation(self, value: object, path: str, text: str) -> None:
-        shown = _show(value, as_json=type(text) is _TypeMismatch)
-        where = f" at '{path}'" if path else ""
-        self.errors.append(f"Value '{shown}'{where} failed to satisfy constraint: {text}")
+        if self._shows_next():
+            shown = _show(value, as_json=type(text) is _TypeMismatch)
+            where = f" at '{_cut(path)}'" if path else ""
+            self.errors.append(f"Value '{shown}'{where} failed to satisfy constraint: {text}")
 
     def null(self, path: str) -> None:
-        self.errors.append(f"Value null at '{path}' failed to satisfy constraint: {_NULL[0]}")
+        if self._shows_next():
+            self.errors.append(
+                f"Value null at '{_cut(path)}' failed to satisfy constraint: {_NULL[0]}"
+            )
+
+    def unknown(self, key: object, path: str, shape: StructureShape) -> None:
+        if self._shows_next():
+            listing = shape.name not in self.listed
+            self.listed.add(shape.name)
+            self.errors.append(_unknown_member(key, path, shape, self.operation, listing))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
 
 
 #: Checks one value found at ``path``, at container ``depth``, adding violations to the report.
@@ -151,11 +178,13 @@ def _raise_violations(operation: str, params: object, check: _Check) -> None:
         report.violation(
             params, "", _TypeMismatch(f"The {operation} request must be a JSON object")
         )
-    if report.errors:
-        count = len(report.errors)
+    if report.count:
+        count = report.count
         message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(
             report.errors
         )
+        if count > len(report.errors):
+            message += f"; and {count - len(report.errors)} more"
         # Lone surrogates (legal in decoded JSON) would break UTF-8 encoding of the response.
         raise _errors.invalid_input(message.encode("utf-8", "backslashreplace").decode("utf-8"))
 
@@ -413,7 +442,7 @@ def _structure(shape: StructureShape) -> _Check:
         if present != len(value):
             for key in value:
                 if key not in names:
-                    report.errors.append(_unknown_member(key, path, shape, report.operation))
+                    report.unknown(key, path, shape)
 
     return check
 
@@ -432,11 +461,18 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
     return members, frozenset(member[0] for member in members)
 
 
-def _unknown_member(key: object, path: str, shape: StructureShape, operation: str) -> str:
-    where = f" at '{path}'" if path else ""
+def _unknown_member(
+    key: object, path: str, shape: StructureShape, operation: str, listing: bool = True
+) -> str:
+    where = f" at '{_cut(path)}'" if path else ""
     known = [member.serialization.get("name", name) for name, member in shape.members.items()]
     close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) else []
-    hint = f"did you mean '{close[0]}'?" if close else f"{shape.name} has: {', '.join(known)}"
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    elif listing:
+        hint = f"{shape.name} has: {', '.join(known)}"
+    else:
+        hint = f"see {shape.name}'s members above"
     return (
         f"Unknown member '{_show(key, as_json=False)}'{where} is not part of {operation}'s input "
         f"({hint})"

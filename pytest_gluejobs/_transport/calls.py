@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .._core.jsondata import decode_body
+from .._core.jsondata import clone, decode_body
 
 _NOT_DECODED: Any = object()
 
@@ -61,17 +61,19 @@ class Call:
 
     @property
     def params(self) -> Any:
+        """The request as sent, decoded: a fresh copy on every read."""
         if self._params is _NOT_DECODED:
             self._params = decode_body(self._request_body)
-        return self._params
+        return clone(self._params)
 
     @property
     def response(self) -> dict[str, Any] | None:
+        """The answer's body, decoded (None for an error): a fresh copy on every read."""
         if self.error is not None:
             return None
         if self._response is None:
             self._response = json.loads(self._body)
-        return self._response
+        return clone(self._response)
 
     def __repr__(self) -> str:
         outcome = self.error or "OK"

@@ -25,7 +25,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from .._core.errors import GlueError, OutsideTheFake
 from .._core.faults import FaultRules
-from .._core.jsondata import decode_body
+from .._core.jsondata import as_bytes, decode_body
 from .._core.model import OPERATIONS, glue_operation_names
 from .._core.service import GlueJobsService
 from .._core.store import Partition, to_json
@@ -34,7 +34,11 @@ from .calls import Call, CallLog
 from .errors import UnsupportedOperation
 
 _TARGET_PREFIX = "AWSGlue."
-_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/,\s]+)/")
+# Bounded parts, searched in a bounded prefix: an unbounded `[^/,\s]*` after each of many
+# "Credential=" makes a hostile header cost quadratic time.
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]{0,128})/\d{8}/([^/,\s]{1,64})/")
+#: A SigV4 header names its scope within its first few hundred characters.
+_SCOPE_SEARCHED = 1024
 _HOST_REGION = re.compile(r"glue(?:-fips)?\.([a-z0-9-]+)\.amazonaws")
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -74,6 +78,8 @@ class Interceptor:
         operation = _operation(request)
         partition = self._partition(endpoint, request)
         body = request.body
+        if type(body) is not bytes:
+            body = as_bytes(body)  # what botocore would send for a bytearray or a file
         try:
             params: Any = decode_body(body)
         except GlueError as undecodable:
@@ -122,7 +128,7 @@ class Interceptor:
             # The credential scope comes before the first comma and seldom changes; the signature
             # at the end changes with every request. So the first part is parsed once per value.
             comma = auth.find(b",")
-            scope = _cached_scope(auth[:comma] if comma > 0 else auth)
+            scope = _cached_scope(auth[: comma if 0 < comma < _SCOPE_SEARCHED else _SCOPE_SEARCHED])
         elif auth:
             scope = _credential_scope(str(auth))
         if scope is not None:
@@ -150,7 +156,7 @@ def sync_response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSR
 
 def _credential_scope(auth: str) -> tuple[str | None, str] | None:
     """(account id or None, region) from a SigV4 Authorization header, or None."""
-    scope = _CREDENTIAL_SCOPE.search(auth)
+    scope = _CREDENTIAL_SCOPE.search(auth, 0, _SCOPE_SEARCHED)
     if scope is None:
         return None
     account = scope.group(1) if _ACCOUNT_ID.fullmatch(scope.group(1)) else None
@@ -200,7 +206,7 @@ def _operation(request: AWSPreparedRequest) -> str:
             f"pytest-gluejobs fakes these Glue operations: {', '.join(OPERATIONS)}; "
             f"{operation} was called while the fake was active. {_NOTHING_SENT}"
         )
-    raise UnknownTarget(target)
+    raise UnknownTarget(target if len(target) <= 200 else target[:200] + "...")
 
 
 _NOTHING_SENT = (

@@ -1,0 +1,115 @@
+"""Hostile input that once cost the fake dearly or leaked through (issue 14), each bounded now.
+
+The limits asserted are sizes (a message is never much larger than a page), not times: a
+quadratic or exploding path shows as a message or a test run that does not end.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSRequest
+from conftest import glue_error, job_params
+
+from pytest_gluejobs import GlueJobsFake
+
+PAGE = 10_000  # characters: what "about a page" means for a message here
+
+
+def raw_send(client: Any, body: object, headers: dict[str, str]) -> Any:
+    request = AWSRequest(
+        method="POST", url=client.meta.endpoint_url + "/", data=body, headers=headers
+    )
+    return client._endpoint._send(request.prepare())
+
+
+def test_a_million_wrong_values_give_a_short_message(
+    glue_jobs: GlueJobsFake, raw_glue: Any
+) -> None:
+    connections = {"Connections": list(range(1_000_000))}  # each one a wrong type
+    with glue_error(raw_glue, "InvalidInputException") as caught:
+        raw_glue.create_job(**job_params(Connections=connections))
+    message = caught.value.response["Error"]["Message"]
+    # Every wrong value is counted (plus the list's own length limit), twenty are described.
+    count = int(message.split(" ", 1)[0])
+    assert count > 1_000_000
+    assert message.endswith(f"; and {count - 20} more") and len(message) < PAGE
+
+
+def test_many_long_unknown_members_give_a_short_message(
+    glue_jobs: GlueJobsFake, raw_glue: Any
+) -> None:
+    body = {**job_params(), **{f"Unknown{i}" + "x" * 1000: i for i in range(2000)}}
+    response = raw_send(
+        raw_glue,
+        json.dumps(body).encode(),
+        {"X-Amz-Target": "AWSGlue.CreateJob", "Content-Type": "application/x-amz-json-1.1"},
+    )
+    message = json.loads(response.content)["message"]
+    assert "2000 validation errors" in message and len(message) < PAGE
+
+
+def test_a_huge_target_is_not_echoed(glue_jobs: GlueJobsFake, raw_glue: Any) -> None:
+    target = "AWSGlue." + "X" * 1_000_000
+    response = raw_send(raw_glue, b"{}", {"X-Amz-Target": target})
+    answer = json.loads(response.content)
+    assert answer["__type"] == "UnknownOperationException"
+    assert len(answer["message"]) < 1000
+
+
+def test_a_header_of_repeated_credential_scopes_is_read_in_linear_time(
+    glue_jobs: GlueJobsFake, raw_glue: Any
+) -> None:
+    # Quadratic before: 330 KB of "Credential=" took 51 s. The scope is read from the start.
+    auth = "AWS4-HMAC-SHA256 " + "Credential=" * 300_000
+    response = raw_send(raw_glue, b"{}", {"X-Amz-Target": "AWSGlue.GetJobs", "Authorization": auth})
+    assert response.status_code == 200
+    assert glue_jobs.calls[-1].region == glue_jobs.region
+
+
+@pytest.mark.parametrize(
+    "wrap", [bytearray, memoryview, io.BytesIO], ids=["bytearray", "memoryview", "file"]
+)
+def test_bodies_botocore_sends_as_bytes_are_read_as_bytes(
+    glue_jobs: GlueJobsFake, raw_glue: Any, wrap: Any
+) -> None:
+    body = json.dumps(job_params()).encode()
+    response = raw_send(raw_glue, wrap(body), {"X-Amz-Target": "AWSGlue.CreateJob"})
+    assert response.status_code == 200, response.content
+    assert glue_jobs.calls[-1].params["Name"] == "nightly"
+    assert list(glue_jobs.jobs) == ["nightly"]
+
+
+def test_what_a_test_reads_from_the_call_log_is_a_copy(glue_jobs: GlueJobsFake, glue: Any) -> None:
+    glue.create_job(**job_params())
+    call = glue_jobs.calls[0]
+    call.params["Name"] = "changed"
+    call.params["Command"]["Name"] = "changed"
+    assert call.params["Name"] == "nightly"
+    glue_jobs.assert_called("CreateJob", Name="nightly", Command={"Name": "glueetl"})
+    response = call.response
+    assert response is not None
+    response["Name"] = "changed"
+    assert glue_jobs.calls[0].response == {"Name": "nightly"}
+
+
+def test_load_keeps_nothing_of_the_callers_containers(glue_jobs: GlueJobsFake) -> None:
+    arguments: OrderedDict[str, str] = OrderedDict([("--day", "1")])
+    job = OrderedDict(
+        [
+            ("Role", "R"),
+            ("Command", OrderedDict(job_params()["Command"])),
+            ("DefaultArguments", arguments),
+        ]
+    )
+    glue_jobs.load({f"{glue_jobs.account_id}/{glue_jobs.region}": {"nightly": job}})
+    arguments["--day"] = "2"
+    job["Role"] = "changed"
+    stored = glue_jobs.job("nightly")
+    assert stored is not None
+    assert (stored["Role"], stored["DefaultArguments"]) == ("R", {"--day": "1"})
+    assert type(stored["DefaultArguments"]) is dict
