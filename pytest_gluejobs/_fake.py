@@ -117,6 +117,16 @@ class GlueJobsFake:
         #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
         self.snapshot_context: _snapshots.SnapshotContext | None = None
 
+    def __repr__(self) -> str:
+        active = "active" if self._saved_environ is not None else "stopped"
+        jobs = self.jobs_in()
+        names = ", ".join(list(jobs)[:5]) + (", ..." if len(jobs) > 5 else "")
+        calls, _ = self._calls.counts()
+        return (
+            f"<GlueJobsFake {self.account_id}/{self.region} {active}: {len(jobs)} job(s)"
+            f"{f' ({names})' if jobs else ''}, {calls} call(s), {len(self.faults)} fault(s)>"
+        )
+
     # -- activation ----------------------------------------------------------------------------
 
     def start(self) -> GlueJobsFake:

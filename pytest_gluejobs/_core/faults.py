@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import random
 import re
 import threading
@@ -57,6 +58,19 @@ def valid_errors(operation: str) -> tuple[str, ...]:
     return (*declared_errors(operation), THROTTLING)
 
 
+def _folded(name: str) -> str:
+    """A name without case, underscores and the Exception suffix: what a near miss shares."""
+    folded = name.replace("_", "").replace("-", "").lower()
+    return folded.removesuffix("exception")
+
+
+def _did_you_mean(given: str, choices: tuple[str, ...]) -> str:
+    matches = [choice for choice in choices if _folded(choice) == _folded(given)]
+    if not matches:
+        matches = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    return f" Did you mean {matches[0]!r}?" if matches else ""
+
+
 def _resolve_error(operation: str, error: str) -> str:
     choices = valid_errors(operation)
     for candidate in (error, f"{error}Exception"):
@@ -64,8 +78,15 @@ def _resolve_error(operation: str, error: str) -> str:
             return candidate
     raise ValueError(
         f"{error!r} is not an error {'every operation' if operation == '*' else operation} "
-        f"declares. Choose one of: {', '.join(choices)} (the 'Exception' suffix may be omitted)."
+        f"declares.{_did_you_mean(error, choices)} Choose one of: {', '.join(choices)} (the "
+        "'Exception' suffix may be omitted)."
     )
+
+
+def _check_type(name: str, value: object, kinds: tuple[type, ...], wanted: str) -> None:
+    # bool is an int to Python, never a count or a seed to a reader.
+    if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+        raise TypeError(f"Fault {name} must be {wanted}; got {value!r} ({type(value).__name__}).")
 
 
 def request_job_names(operation: str, params: object) -> tuple[str, ...]:
@@ -103,10 +124,20 @@ class Fault:
         message: str | None = None,
         job_name: str | None = None,
     ) -> None:
+        self.operation, self.error, self.fired = operation, error, 0  # for repr() if refused
+        _check_type("operation", operation, (str,), "an operation name such as 'GetJob'")
+        _check_type("error", error, (str,), "an error code such as 'InternalServiceException'")
+        _check_type("times", times, (int,), "a whole number of calls, or None")
+        _check_type("after", after, (int,), "a whole number of calls")
+        _check_type("probability", probability, (int, float), "a number from 0 to 1, or None")
+        _check_type("seed", seed, (int,), "a whole number, or None")
+        _check_type("message", message, (str,), "a str, or None")
+        _check_type("job_name", job_name, (str,), "a job name, or None")
         if operation != "*" and operation not in OPERATIONS:
             raise ValueError(
-                f"{operation!r} is not an operation the fake implements. "
-                f"Choose one of: {', '.join(OPERATIONS)}, or '*' for all of them."
+                f"{operation!r} is not an operation the fake implements."
+                f"{_did_you_mean(operation, OPERATIONS)} Choose one of: {', '.join(OPERATIONS)}, "
+                "or '*' for all of them."
             )
         if times is not None and times < 1:
             raise ValueError(f"times must be at least 1 (or None for every call); got {times}.")
@@ -162,11 +193,11 @@ class Fault:
         options = [
             f"{k}={v!r}"
             for k, v in (
-                ("times", self.times),
-                ("after", self.after or None),
-                ("probability", self.probability),
-                ("seed", self.seed),
-                ("job_name", self.job_name),
+                ("times", getattr(self, "times", None)),
+                ("after", getattr(self, "after", None) or None),
+                ("probability", getattr(self, "probability", None)),
+                ("seed", getattr(self, "seed", None)),
+                ("job_name", getattr(self, "job_name", None)),
             )
             if v is not None
         ]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .. import _fake
-from .._core.faults import GlueFaultNotFiredWarning
+from .._core.faults import GlueFaultNotFiredWarning, request_job_names
 from .._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
 from .._transport import activation as _activation
 from .._transport import guard as _guard
@@ -190,13 +190,26 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
         elif options.run_states is not None:
             fake.run_states("*", *options.run_states)
         for marker in reversed(list(request.node.iter_markers("glue_fault"))):
-            fake.fail(*marker.args, **marker.kwargs)
+            try:
+                fake.fail(*marker.args, **marker.kwargs)
+            except (TypeError, ValueError) as error:
+                shown = ", ".join(
+                    [*map(repr, marker.args), *(f"{k}={v!r}" for k, v in marker.kwargs.items())]
+                )
+                pytest.fail(
+                    f"@pytest.mark.glue_fault({shown}) on {request.node.nodeid}: {error}",
+                    pytrace=False,
+                )
+        request.node.stash[_FAKE] = fake
         yield fake
         _summary.record(request.config, fake)
         _report_unfired_faults(request.node, fake, strict=options.strict_faults)
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
+_FAKE = pytest.StashKey[GlueJobsFake]()
+#: The most calls a failed test's report lists (the last ones).
+_CALLS_SHOWN = 50
 
 
 @pytest.hookimpl(wrapper=True)
@@ -204,7 +217,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if report.when == "call":
         item.stash[_CALL_FAILED] = report.failed
+    fake = item.stash.get(_FAKE, None)
+    if report.failed and fake is not None:
+        # Like pytest's captured-log section: what Glue saw, beside a plain assert's failure.
+        report.sections.append((f"glue_jobs calls ({report.when})", _calls_text(fake)))
     return report
+
+
+def _calls_text(fake: GlueJobsFake) -> str:
+    calls = fake.calls
+    if not calls:
+        return "no Glue call reached the fake"
+    lines = []
+    if len(calls) > _CALLS_SHOWN:
+        lines.append(f"... {len(calls) - _CALLS_SHOWN} earlier calls not shown")
+    first = max(0, len(calls) - _CALLS_SHOWN)
+    for number, call in enumerate(calls[first:], first + 1):
+        jobs = ", ".join(request_job_names(call.operation, call.params)) or "-"
+        outcome = f"{call.status} {call.error}" if call.error else str(call.status)
+        injected = " (injected)" if call.injected else ""
+        lines.append(f"{number:>3}. {call.operation} {jobs} -> {outcome}{injected}")
+    return "\n".join(lines)
 
 
 def _report_unfired_faults(node: pytest.Item, fake: GlueJobsFake, *, strict: bool) -> None:
