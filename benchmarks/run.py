@@ -463,14 +463,15 @@ def capture_canned(fake: Contender, clients: Clients, sizes: Sizes) -> Canned:
             client = clients.new()
             seed(client, op.state(sizes))
 
-            def keep(response_dict: Job, operation: str = op.operation, **_: object) -> None:
+            def keep(http_response: Any, operation: str = op.operation, **_: object) -> None:
+                # after-call: an event every botocore this project supports emits.
                 canned[f"AWSGlue.{operation}".encode()] = (
-                    response_dict["status_code"],
-                    dict(response_dict["headers"]),
-                    response_dict["body"],
+                    http_response.status_code,
+                    dict(http_response.headers),
+                    http_response.content,
                 )
 
-            client.meta.events.register(f"before-parse.glue.{op.operation}", keep)
+            client.meta.events.register(f"after-call.glue.{op.operation}", keep)
             op.call(client, 0, sizes)
     return canned
 
@@ -939,8 +940,10 @@ async def _async_run(
     from pytest_gluejobs import mock_glue_jobs
 
     class CannedRaw:
-        def __init__(self, body: bytes) -> None:
+        def __init__(self, body: bytes, headers: dict[str, str]) -> None:
             self.body = body
+            # aiobotocore 2.x reads aiohttp's raw header pairs.
+            self.raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
 
         async def read(self, *args: Any) -> bytes:
             return self.body
@@ -971,7 +974,7 @@ async def _async_run(
                 "Content-Type": "application/x-amz-json-1.1",
                 "Content-Length": str(len(body)),
             }
-            return AioAWSResponse(request.url, status, headers, CannedRaw(body))
+            return AioAWSResponse(request.url, status, headers, CannedRaw(body, headers))
 
         original = AioEndpoint.__dict__["_send"]
         baseline = wrapt.FunctionWrapper(original, send)

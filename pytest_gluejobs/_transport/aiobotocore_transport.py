@@ -23,10 +23,11 @@ _patched: list[tuple[Any, str, Any]] = []
 
 
 class _AsyncBody:
-    """The raw stream aiobotocore reads a response body from (``await raw.read()``)."""
+    """The raw response aiobotocore reads: ``await raw.read()``, and (2.x, aiohttp's) headers."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
         self._body = body
+        self.raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
 
     async def read(self, *args: Any) -> bytes:
         return self._body
@@ -35,9 +36,8 @@ class _AsyncBody:
 def _async_response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
     from aiobotocore.awsrequest import AioAWSResponse
 
-    response: AWSResponse = AioAWSResponse(
-        request.url, status, _interceptor.response_headers(body), _AsyncBody(body)
-    )
+    headers = _interceptor.response_headers(body)
+    response: AWSResponse = AioAWSResponse(request.url, status, headers, _AsyncBody(body, headers))
     return response
 
 
