@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from pytest_gluejobs._core import model as _model
 from pytest_gluejobs._core import validation as _validation
 from pytest_gluejobs._core.errors import GlueError
+from pytest_gluejobs._core.model import service_model
 from pytest_gluejobs._core.validation import validate
 
 ROLE = "arn:aws:iam::123456789012:role/GlueRole"
@@ -295,6 +296,9 @@ def test_list_elements_are_named_by_1_based_position() -> None:
 
 
 def test_connections_list_holds_at_most_1000() -> None:
+    shape = service_model().shape_for("ConnectionsList").members["Connections"]
+    if "max" not in shape.metadata:
+        pytest.skip("this botocore's model sets no maximum on Connections (added later)")
     validate("CreateJob", create(Connections={"Connections": ["c"] * 1000}))
     found = only_violation("CreateJob", create(Connections={"Connections": ["c"] * 1001}))
     assert found.startswith("Value '[c, c, c,")
