@@ -273,7 +273,7 @@ class GlueJobsFake:
                 runs = list(jobs.runs.get(job_name, ()))
             else:
                 runs = [run for job_runs in jobs.runs.values() for run in job_runs]
-            runs.sort(key=lambda run: run.data["StartedOn"])
+            runs.sort(key=lambda run: (run.data["StartedOn"], run.number))
             return [clone(run.data) for run in reversed(runs)]
 
     def run_states(self, job_name: str, *states: str, error_message: str | None = None) -> None:

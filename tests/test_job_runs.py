@@ -213,6 +213,16 @@ def test_with_queuing_a_run_waits_for_a_free_slot(glue_jobs: GlueJobsFake, glue:
     assert moving["JobRunState"] == "RUNNING" and "StateDetail" not in moving
 
 
+def test_runs_of_every_job_come_newest_first_even_at_one_frozen_instant(
+    glue_jobs: GlueJobsFake, glue: Any
+) -> None:
+    glue_jobs.freeze_time(T0)
+    glue.create_job(**job_params("a", ExecutionProperty={"MaxConcurrentRuns": 5}))
+    glue.create_job(**job_params("b"))
+    started = [start(glue, "a"), start(glue, "b"), start(glue, "a")]
+    assert [run["Id"] for run in glue_jobs.runs()] == started[::-1]
+
+
 # -- errors and stopping --
 
 

@@ -48,12 +48,14 @@ class Script:
 class Run:
     """One run: what GetJobRun shows, and the steps it has still to take."""
 
-    __slots__ = ("data", "error_message", "steps")
+    __slots__ = ("data", "error_message", "number", "steps")
 
-    def __init__(self, data: dict[str, Any], script: Script) -> None:
+    def __init__(self, data: dict[str, Any], script: Script, number: int = 0) -> None:
         self.data = data
         self.steps = list(script.states)
         self.error_message = script.error_message
+        #: Order of starting within the fake: runs started at one frozen instant still sort.
+        self.number = number
 
     @property
     def state(self) -> str:
@@ -131,7 +133,7 @@ class JobRuns:
                 f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
             ).hexdigest()
         )
-        runs.append(Run(data, jobs.scripts.get(name, self.default_script)))
+        runs.append(Run(data, jobs.scripts.get(name, self.default_script), self._sequence))
         return {"JobRunId": data["Id"]}
 
     def _new_run_data(
@@ -310,7 +312,9 @@ class JobRuns:
             JobRunState="STARTING",
             ExecutionTime=0,
         )
-        jobs.runs[name].append(Run(retry, jobs.scripts.get(name, self.default_script)))
+        self._sequence += 1
+        script = jobs.scripts.get(name, self.default_script)
+        jobs.runs[name].append(Run(retry, script, self._sequence))
 
     def _timed_out(self, data: Mapping[str, Any], now: datetime) -> bool:
         return data.get("Timeout") is not None and now >= _deadline(data)

@@ -1,6 +1,6 @@
 """The fake's side of the transport: a Glue request in, Glue's answer out.
 
-The transports (``_botocore_transport`` for botocore, ``_aiobotocore_transport`` for aiobotocore)
+The transports (``botocore_transport`` for botocore, ``aiobotocore_transport`` for aiobotocore)
 hand every request from a Glue endpoint to ``answer``. It is decoded (JSON 1.1:
 ``X-Amz-Target: AWSGlue.<Operation>``), answered by the active fake's fault rules or service core,
 recorded, and returned as a real response object, so botocore parses it, raises its modelled
