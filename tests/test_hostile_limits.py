@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -114,3 +116,54 @@ def test_load_keeps_nothing_of_the_callers_containers(glue_jobs: GlueJobsFake) -
     assert stored is not None
     assert (stored["Role"], stored["DefaultArguments"]) == ("R", {"--day": "1"})
     assert type(stored["DefaultArguments"]) is dict
+
+
+def _nested(levels: int) -> object:
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _stack_depth() -> int:
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
+
+
+def _called_at_depth(depth: int, call: Callable[[], Any]) -> Any:
+    """``call()`` made with the stack ``depth`` frames deep."""
+
+    def down(more: int) -> Any:
+        return call() if more <= 0 else down(more - 1)
+
+    return down(depth - _stack_depth())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps(job_params(DefaultArguments={"--deep": _nested(200)})),  # a wrong type, deep
+        json.dumps(job_params(NonOverridableArguments={"--a": "b"})),  # a valid job
+        "[" * 5000 + "]" * 5000,  # deeper than JSON decoding follows
+    ],
+    ids=["deep-wrong-value", "valid-job", "too-deep-to-decode"],
+)
+def test_the_answer_does_not_depend_on_the_callers_stack_depth(
+    glue_jobs: GlueJobsFake, raw_glue: Any, body: str
+) -> None:
+    # The caller's stack is its own: the fake must answer a request made 30 frames short of the
+    # recursion limit as it answers one made from a shallow stack (before: a RecursionError, or
+    # a valid body called undecodable).
+    headers = {"X-Amz-Target": "AWSGlue.CreateJob"}
+
+    def outcome() -> tuple[int, str | None]:
+        glue_jobs.reset()
+        response = raw_send(raw_glue, body.encode(), headers)
+        return response.status_code, json.loads(response.content).get("__type")
+
+    expected = outcome()
+    limit = sys.getrecursionlimit()
+    for depth in range(limit - 400, limit - 30, 10):
+        assert _called_at_depth(depth, outcome) == expected, f"at stack depth {depth}"

@@ -64,14 +64,18 @@ _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def decode_body(body: object) -> object:
-    """A request body as JSON data; an empty body is ``{}``. Raises SerializationException."""
+    """A request body as JSON data; an empty body is ``{}``. Raises SerializationException.
+
+    RecursionError is raised as it is: whether the body nests too deep or the caller's stack left
+    too little room for it, only the caller can tell.
+    """
     if type(body) is bytes and body:
         # botocore sends compact JSON, which the scanner takes whole without json.loads's two
         # whitespace scans (a quarter of its cost). Anything else goes the long way below.
         try:
             text = body.decode("utf-8")
             value, end = _SCAN(text, 0)
-        except (StopIteration, ValueError, RecursionError):
+        except (StopIteration, ValueError):
             pass
         else:
             if end == len(text):
@@ -81,7 +85,10 @@ def decode_body(body: object) -> object:
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
         return json.loads(text)
-    except (ValueError, RecursionError):
-        raise GlueError(
-            "SerializationException", "Request body is not a valid JSON document."
-        ) from None
+    except ValueError:
+        raise undecodable() from None
+
+
+def undecodable() -> GlueError:
+    """Glue's answer to a body that is not JSON (or nests deeper than it will follow)."""
+    return GlueError("SerializationException", "Request body is not a valid JSON document.")

@@ -16,6 +16,7 @@ import functools
 import io
 import itertools
 import re
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from .._core.errors import GlueError, OutsideTheFake
 from .._core.faults import FaultRules
-from .._core.jsondata import as_bytes, decode_body
+from .._core.jsondata import as_bytes, decode_body, undecodable
 from .._core.model import OPERATIONS, glue_operation_names
 from .._core.service import GlueJobsService
 from .._core.store import Partition, to_json
@@ -75,6 +76,19 @@ class Interceptor:
     def respond(
         self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder
     ) -> AWSResponse:
+        # The answer must not depend on how deep the caller's stack is. With room enough for
+        # everything after the store changes, a RecursionError comes before it: the request can
+        # be answered again from the start on a new thread's stack, the same room for every caller.
+        if not _stack_is_deep():
+            try:
+                return self._respond(endpoint, request, build, False)
+            except RecursionError:
+                pass
+        return _on_a_new_stack(self._respond, endpoint, request, build, True)
+
+    def _respond(
+        self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder, new_stack: bool
+    ) -> AWSResponse:
         operation = _operation(request)
         partition = self._partition(endpoint, request)
         body = request.body
@@ -82,8 +96,13 @@ class Interceptor:
             body = as_bytes(body)  # what botocore would send for a bytearray or a file
         try:
             params: Any = decode_body(body)
-        except GlueError as undecodable:
-            return self._refuse(build, request, operation, None, partition, undecodable, False)
+        except GlueError as undecodable_body:
+            return self._refuse(build, request, operation, None, partition, undecodable_body, False)
+        except RecursionError:
+            if not new_stack:
+                raise
+            # Too deep for a fresh stack: too deep for the fake to follow at all.
+            return self._refuse(build, request, operation, None, partition, undecodable(), False)
         injected = self.faults.check(operation, params)
         if injected is not None:
             return self._refuse(build, request, operation, body, partition, injected, True)
@@ -137,6 +156,40 @@ class Interceptor:
         if host is not None:
             region = host.group(1)
         return account, region
+
+
+#: Frames the fake may use below ``respond`` after it changed the store (copying a job, encoding an
+#: answer), with a wide margin. A caller nearer the recursion limit is answered on a new stack.
+_FRAMES_AFTER_A_CHANGE = 200
+
+
+def _stack_is_deep() -> bool:
+    try:
+        sys._getframe(sys.getrecursionlimit() - _FRAMES_AFTER_A_CHANGE)
+    except ValueError:  # the stack is not that deep
+        return False
+    return True
+
+
+def _on_a_new_stack(respond: Callable[..., AWSResponse], *args: Any) -> AWSResponse:
+    """``respond(*args)`` on a new thread, in a copy of this context; its ``_last_call`` kept."""
+    context = contextvars.copy_context()
+    outcome: list[AWSResponse | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(context.run(respond, *args))
+        except BaseException as error:  # handed back to the caller's thread, raised there
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, name="pytest-gluejobs deep caller")
+    thread.start()
+    thread.join()
+    _last_call.set(context.get(_last_call))
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def response_headers(body: bytes) -> dict[str, str]:
