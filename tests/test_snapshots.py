@@ -672,3 +672,66 @@ def test_the_lifecycle_under_xdist(suite: pytest.Pytester) -> None:
             "  __snapshots__/test_life/test_named--one%20job.json",
         ]
     )
+
+
+LONE_SURROGATE = """
+import boto3
+
+
+def test_role(glue_jobs):
+    # A member without a pattern takes a lone surrogate (JSON's "\\\\udc00"), as Glue's strings do.
+    boto3.client("glue").create_job(
+        Name="odd", Role="\\udc00", Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"}
+    )
+    glue_jobs.assert_snapshot()
+"""
+
+
+def test_a_lone_surrogate_is_written_escaped_and_read_back(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_odd=LONE_SURROGATE)
+    update = run(pytester, "--glue-snapshot-update")
+    update.assert_outcomes(passed=1)  # before: UnicodeEncodeError, and "all up to date"
+    update.stdout.fnmatch_lines(["wrote 1 snapshot file(s):"])
+    text = (pytester.path / "__snapshots__" / "test_odd" / "test_role.json").read_text("utf-8")
+    assert '"Role": "\\udc00"' in text
+    assert json.loads(text)["123456789012/us-east-1"]["odd"]["Role"] == "\udc00"
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_update_summary_names_the_files_a_failing_test_did_not_write(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_half="""
+        def test_writes(glue_jobs):
+            glue_jobs.assert_snapshot()
+
+        def test_fails_while_writing(glue_jobs, monkeypatch):
+            import pytest_gluejobs._snapshots as snapshots
+
+            def no_room(path, text):
+                raise OSError(28, "No space left on device")
+
+            monkeypatch.setattr(snapshots, "write_atomically", no_room)
+            glue_jobs.assert_snapshot()
+        """
+    )
+    first = run(pytester, "--glue-snapshot-update")
+    first.assert_outcomes(passed=1, failed=1)
+    first.stdout.fnmatch_lines(
+        [
+            "wrote 1 snapshot file(s):",
+            "  created __snapshots__/test_half/test_writes.json",
+            "1 snapshot file(s) not written: their tests failed *",
+            "  __snapshots__/test_half/test_fails_while_writing.json",
+        ]
+    )
+    assert "up to date" not in first.stdout.str()
+    again = run(pytester, "--glue-snapshot-update")
+    again.stdout.fnmatch_lines(
+        [
+            "1 snapshot file(s) asserted were up to date",
+            "1 snapshot file(s) not written: their tests failed *",
+        ]
+    )
+    assert "wrote" not in again.stdout.str()

@@ -51,6 +51,7 @@ class SnapshotSession:
         self._invocation_dir = Path(config.invocation_params.dir)
         self.asserted: dict[str, str] = {}  # snapshot file -> node id of the test asserting it
         self.written: dict[str, bool] = {}  # snapshot file -> whether it was created
+        self.up_to_date: set[str] = set()  # snapshot files that already held their snapshot
         self.collected: dict[str, tuple[str, str]] = {}  # node id -> (test file, test name)
         self.passed: set[str] = set()
 
@@ -89,6 +90,7 @@ class SnapshotSession:
             workeroutput[_WORKER_OUTPUT] = {
                 "asserted": self.asserted,
                 "written": self.written,
+                "up_to_date": sorted(self.up_to_date),
                 "collected": {nodeid: list(entry) for nodeid, entry in self.collected.items()},
             }
 
@@ -99,6 +101,7 @@ class SnapshotSession:
             return
         self.asserted.update(record["asserted"])
         self.written.update(record["written"])
+        self.up_to_date.update(record["up_to_date"])
         for nodeid, (module, name) in record["collected"].items():
             self.collected[nodeid] = (module, name)
 
@@ -117,8 +120,18 @@ class SnapshotSession:
             write(f"wrote {len(self.written)} snapshot file(s):")
             for written, created in sorted(self.written.items()):
                 write(f"  {'created' if created else 'updated'} {self.show(Path(written))}")
-        else:
+        not_written = sorted(set(self.asserted) - set(self.written) - self.up_to_date)
+        if not self.written and not not_written:
             write(f"no snapshot file written: all {len(self.asserted)} asserted were up to date")
+        elif self.up_to_date:
+            write(f"{len(self.up_to_date)} snapshot file(s) asserted were up to date")
+        if not_written:
+            write(
+                f"{len(not_written)} snapshot file(s) not written: their tests failed before "
+                "the snapshot was written or while writing it (see the failures above):"
+            )
+            for path in not_written:
+                write(f"  {self.show(Path(path))}")
         if unused:
             write(
                 f"{len(unused)} snapshot file(s) that no test asserted any more "
@@ -205,6 +218,9 @@ class _TestSnapshots:
 
     def wrote(self, path: Path, *, created: bool) -> None:
         self._session.written[str(path)] = created
+
+    def up_to_date(self, path: Path) -> None:
+        self._session.up_to_date.add(str(path))
 
     def show(self, path: Path) -> str:
         return self._session.show(path)
