@@ -130,8 +130,8 @@ class SnapshotSession:
                 f"{len(not_written)} snapshot file(s) not written: their tests failed before "
                 "the snapshot was written or while writing it (see the failures above):"
             )
-            for path in not_written:
-                write(f"  {self.show(Path(path))}")
+            for missing in not_written:
+                write(f"  {self.show(Path(missing))}")
         if unused:
             write(
                 f"{len(unused)} snapshot file(s) that no test asserted any more "
