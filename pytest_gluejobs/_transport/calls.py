@@ -92,16 +92,28 @@ Answered = tuple[str, object, str, str, bytes]
 class CallLog:
     """Calls in the order they reached the fake; safe to append from many threads.
 
-    Every request appends, few tests read: so appending takes no lock (``list.append`` is atomic
-    in CPython, also in the free-threaded build), and a successful call is appended as a plain
-    ``Answered`` tuple, made into its Call once, by the first read that meets it.
+    Every request appends, few tests read: so appending takes no lock (``list.append`` and
+    ``dict.setdefault`` are atomic in CPython, also in the free-threaded build), and a successful
+    call is appended as a plain ``Answered`` tuple, made into its Call once, by the first read
+    that meets it. Its bodies are kept once per distinct value: a test polling a job run makes
+    thousands of calls with the same few bodies, which then cost a tuple each (about 100 bytes).
     """
 
     def __init__(self) -> None:
         self._entries: list[Call | Answered] = []
+        self._bodies: dict[bytes, bytes] = {}
         self._reading = threading.Lock()
-        #: The list's own method: called for every request, it should not cost a Python call.
+        #: The list's own method: called for every refused request, so not a Python call.
         self.append: Callable[[Call | Answered], None] = self._entries.append
+
+    def answered(
+        self, operation: str, request_body: object, region: str, account_id: str, body: bytes
+    ) -> None:
+        """Record a successful call."""
+        kept = self._bodies.setdefault
+        if type(request_body) is bytes:
+            request_body = kept(request_body, request_body)
+        self._entries.append((operation, request_body, region, account_id, kept(body, body)))
 
     def snapshot(self) -> list[Call]:
         with self._reading:
@@ -123,3 +135,4 @@ class CallLog:
     def clear(self) -> None:
         with self._reading:
             self._entries.clear()
+            self._bodies.clear()

@@ -116,7 +116,7 @@ class Interceptor:
             raise UnsupportedOperation(f"{outside} {_NOTHING_SENT}") from None
         answer = result.body()
         account_id, region = partition
-        self.calls.append((operation, body, region, account_id, answer))  # a Call when read
+        self.calls.answered(operation, body, region, account_id, answer)
         _last_call.set(None)  # only an error is retried: a later sleep is not this call's
         return build(request, 200, answer)
 
