@@ -586,6 +586,40 @@ def measure_end_to_end(contenders: Sequence[Contender], sizes: Sizes) -> Samples
     return samples
 
 
+#: What loading the plugin costs, measured in a new interpreter that has imported pytest: the
+#: plugin module (imported by every pytest run where the package is installed, tests using it or
+#: not) and, apart, what the first test that asks for the fake imports on top.
+PLUGIN_LOAD = {
+    "the plugin (every pytest run)": "import pytest_gluejobs.plugin",
+    "the fake (a run's first glue_jobs test)": "import pytest_gluejobs.plugin; "
+    "pytest_gluejobs.GlueJobsFake",
+}
+_TIMED_IMPORT = (
+    "import time, pytest\n"
+    "start = time.process_time()\n"
+    "{statement}\n"
+    "print(time.process_time() - start)\n"
+)
+
+
+def measure_plugin_load(rounds: int) -> Samples:
+    """CPU seconds of each PLUGIN_LOAD statement, each round in new interpreters.
+
+    Timed inside the new process: a whole pytest run's CPU time varies by ±100 ms from run to
+    run on a shared machine, which would drown the tens of milliseconds measured here.
+    """
+    samples = Samples()
+    for r in range(rounds + 1):
+        for name in rotated(list(PLUGIN_LOAD), r):
+            script = _TIMED_IMPORT.format(statement=PLUGIN_LOAD[name])
+            printed = subprocess.run(
+                [sys.executable, "-c", script], check=True, capture_output=True, text=True
+            ).stdout
+            if r:  # the first round only fills the byte-code caches
+                samples.add(name, float(printed))
+    return samples
+
+
 def measure_paging(fake: Contender, clients: Clients, sizes: Sizes) -> Samples:
     """All pages of ``paging_jobs`` jobs against as many calls for the first page, in one store."""
     pages = sizes.paging_jobs // PAGE
@@ -678,6 +712,7 @@ class Results:
     paging: Samples
     memory: Memory
     async_calls: AsyncResult | None
+    plugin_load: Samples
 
 
 def us(seconds: float | None) -> str:
@@ -786,7 +821,33 @@ def bars(res: Results) -> list[Bar]:
             unit=" MB",
         )
     )
+    unused = res.plugin_load.median("the plugin (every pytest run)")
+    out.append(
+        Bar(
+            "loading the plugin in a pytest run whose tests do not use it ≤ 20 ms",
+            None if unused is None else unused * 1e3,
+            20,
+            True,
+            unit=" ms",
+        )
+    )
     return out
+
+
+def render_plugin_load(samples: Samples) -> list[str]:
+    lines = [
+        "",
+        "### Loading the plugin",
+        "",
+        "CPU time of the import, in a new interpreter that has imported pytest (median over the "
+        "rounds).",
+        "",
+        "| Import of | statement | CPU time |",
+        "| --- | --- | ---: |",
+    ]
+    for name, statement in PLUGIN_LOAD.items():
+        lines.append(f"| {name} | `{statement}` | {ms(samples.median(name))} |")
+    return lines
 
 
 def render(res: Results) -> str:
@@ -864,6 +925,7 @@ def render(res: Results) -> str:
         f"{res.memory.retained / 1e6:.1f} MB retained "
         f"({res.memory.retained / res.memory.jobs / 1e3:.1f} kB per job).",
         *render_async(res.async_calls),
+        *render_plugin_load(res.plugin_load),
         "",
         "### Bars",
         "",
@@ -1090,6 +1152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory = measure_memory(fake, clients, sizes)
     progress("per-call costs through aiobotocore")
     async_result = measure_async(sizes.rounds, sizes.async_calls)
+    progress("loading the plugin: whole pytest runs")
+    plugin_load = measure_plugin_load(sizes.rounds)
     results = Results(
         sizes=sizes,
         command=command,
@@ -1103,6 +1167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paging=paging,
         memory=memory,
         async_calls=async_result,
+        plugin_load=plugin_load,
     )
     body = render(results)
     print(body)

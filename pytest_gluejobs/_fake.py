@@ -19,7 +19,7 @@ from ._core.faults import Fault, FaultRules
 from ._core.jsondata import clone
 from ._core.service import GlueJobsService
 from ._core.service import now as _now
-from ._core.store import Partition
+from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
 from ._transport.calls import Call, CallLog
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
         StepTickTimeFactory,
         TickingDateTimeFactory,
     )
-
-DEFAULT_REGION = "us-east-1"
-DEFAULT_ACCOUNT_ID = "123456789012"
 
 # While active, clients that find no configuration get these; nothing can reach AWS anyway.
 _TEST_CREDENTIALS = {

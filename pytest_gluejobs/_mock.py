@@ -9,7 +9,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from ._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
+from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from ._fake import GlueJobsFake
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type[unittest.TestCase])

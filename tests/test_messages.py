@@ -125,9 +125,10 @@ def test_public_names_are_importable_and_shown_as_such() -> None:
     for name in ("UnsupportedOperation", "RealGlueBlocked", "GlueFaultNotFiredWarning"):
         exported = getattr(pytest_gluejobs, name)
         assert exported.__module__ == "pytest_gluejobs"
-    from pytest_gluejobs.plugin import GlueFaultNotFiredWarning
+    from pytest_gluejobs import GlueFaultNotFiredWarning
 
     assert GlueFaultNotFiredWarning is pytest_gluejobs.GlueFaultNotFiredWarning
+    assert set(dir(pytest_gluejobs)) >= set(pytest_gluejobs.__all__)
 
 
 def test_unsupported_operation_says_how_to_make_the_call_anyway(glue_jobs: GlueJobsFake) -> None:

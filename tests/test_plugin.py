@@ -613,3 +613,28 @@ def test_mock_glue_jobs_refuses_generator_functions_whose_body_would_run_unpatch
         with pytest.raises(TypeError, match=r"cannot decorate the generator function .*generator"):
             mock_glue_jobs()(target)
     assert not is_patched()
+
+
+def test_a_run_whose_tests_do_not_use_the_fake_does_not_import_it(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest loads the plugin in every run where the package is installed; botocore and freezegun
+    # (about a quarter of a second) are imported when a test first asks for the fake, not before.
+    pytester.makepyfile(
+        test_imports="""
+        import sys
+
+        HEAVY = ("botocore", "freezegun", "wrapt", "pytest_gluejobs._fake")
+
+        def test_without_the_fake():
+            assert [name for name in HEAVY if name in sys.modules] == []
+
+        def test_with_the_fake(glue_jobs):
+            assert [name for name in HEAVY if name in sys.modules] == list(HEAVY)
+
+        def test_after_it():
+            assert "pytest_gluejobs._fake" in sys.modules
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)

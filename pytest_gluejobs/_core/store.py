@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
+#: The partition of a fake given none: the account id and region AWS's documentation uses.
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
 
 
 def _wire_value(value: object) -> float:

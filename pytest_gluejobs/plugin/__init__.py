@@ -1,22 +1,28 @@
-"""The pytest plugin: the ``glue_jobs`` fixture, its markers and ini options."""
+"""The pytest plugin: the ``glue_jobs`` fixture, its markers and ini options.
+
+pytest imports it in every run of an environment where the package is installed, so it imports
+the fake (botocore, freezegun: about a quarter of a second) only when a test first asks for it.
+"""
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .. import _fake
-from .._core.faults import GlueFaultNotFiredWarning, request_job_names
-from .._fake import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, GlueJobsFake
-from .._transport import activation as _activation
+from .._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from .._transport import guard as _guard
 from . import snapshot_files as _snapshot_plugin
 from . import summary as _summary
+
+if TYPE_CHECKING:
+    from .._fake import GlueJobsFake
 
 _GLUE_JOBS_MARKER = (
     "glue_jobs(region=..., account_id=..., jobs=[{CreateJob params}, ...], frozen_time=..., "
@@ -107,11 +113,19 @@ def pytest_configure(config: pytest.Config) -> None:
     _snapshot_plugin.configure(config)
     _summary.configure(config)
     # An in-process inner session (pytester) must leave the fakes of the session around it alone.
-    config.stash[_FAKES_BEFORE] = _fake.active_fake_count()
+    fakes = _fake_module_if_used()
+    config.stash[_FAKES_BEFORE] = 0 if fakes is None else fakes.active_fake_count()
     guarded = config.getoption("glue_block_real_glue") or config.getini("glue_jobs_block_real_glue")
     config.stash[_GUARDED] = bool(guarded)
     if guarded:
-        _activation.turn_guard_on()
+        from .._transport import activation
+
+        activation.turn_guard_on()
+
+
+def _fake_module_if_used() -> ModuleType | None:
+    """The fake's module, if anything imported it yet: if not, no fake was ever started."""
+    return sys.modules.get("pytest_gluejobs._fake")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -127,9 +141,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     # Fakes started by hand during the session and never stopped: their patches and environment.
-    _fake.stop_fakes_started_after(config.stash.get(_FAKES_BEFORE, 0))
+    fakes = _fake_module_if_used()
+    if fakes is not None:
+        fakes.stop_fakes_started_after(config.stash.get(_FAKES_BEFORE, 0))
     if config.stash.get(_GUARDED, False):
-        _activation.turn_guard_off()
+        from .._transport import activation
+
+        activation.turn_guard_off()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -170,6 +188,8 @@ def _options(request: pytest.FixtureRequest) -> _Options:
 @pytest.fixture
 def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
     """An active fake of the Glue job-definition API; every botocore client talks to it."""
+    from .._fake import GlueJobsFake
+
     options = _options(request)
     fake = GlueJobsFake(
         region=options.region,
@@ -207,7 +227,7 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
-_FAKE = pytest.StashKey[GlueJobsFake]()
+_FAKE = pytest.StashKey["GlueJobsFake"]()
 #: The most calls a failed test's report lists (the last ones).
 _CALLS_SHOWN = 50
 
@@ -225,6 +245,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _calls_text(fake: GlueJobsFake) -> str:
+    from .._core.faults import request_job_names
+
     calls = fake.calls
     if not calls:
         return "no Glue call reached the fake"
@@ -241,6 +263,8 @@ def _calls_text(fake: GlueJobsFake) -> str:
 
 
 def _report_unfired_faults(node: pytest.Item, fake: GlueJobsFake, *, strict: bool) -> None:
+    from .._core.faults import GlueFaultNotFiredWarning
+
     unfired = fake.unfired_faults()
     if not unfired:
         return

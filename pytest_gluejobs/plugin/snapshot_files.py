@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 
-from .._snapshots import SnapshotContext
+if TYPE_CHECKING:
+    from .._snapshots import SnapshotContext
 
 #: The key under which a worker sends its snapshot record to the xdist controller.
 _WORKER_OUTPUT = "glue_jobs_snapshots"
