@@ -443,6 +443,8 @@ class GlueJobsFake:
         """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
         # pytest's own clock (test durations) keeps running.
         freezer = freezegun.freeze_time(when, ignore=["_pytest.timing"])
+        # Typed here: freezegun before 1.5 declares start() as returning Any.
+        factory: FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory
         factory = freezer.start()
         self._freezers.append(freezer)
         return factory

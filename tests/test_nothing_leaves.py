@@ -233,6 +233,7 @@ FORGETFUL_TESTS = """
 import asyncio
 
 import boto3
+from botocore.config import Config
 import pytest
 
 from pytest_gluejobs import RealGlueBlocked
@@ -267,7 +268,11 @@ def test_with_the_fake_is_answered(glue_jobs):
 def test_other_services_are_not_blocked():
     # Only Glue is guarded: an S3 request goes to the (blocked) network as it would without it.
     s3 = boto3.client(
-        "s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        "s3",
+        region_name="us-east-1",
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        config=Config(retries={"total_max_attempts": 1}),  # one refused connection is enough
     )
     with pytest.raises(Exception) as caught:
         s3.list_buckets()
