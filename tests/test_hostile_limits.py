@@ -197,3 +197,19 @@ def test_a_polling_loop_costs_the_call_log_about_a_tuple_a_call(
     grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
     assert len(glue_jobs.calls) == 2 + 2 * polls
     assert grown / polls < 200, f"{grown / polls:.0f} bytes per logged call"
+
+
+def test_a_deep_caller_counts_once_toward_a_fault(glue_jobs: GlueJobsFake, raw_glue: Any) -> None:
+    # A request answered again on a new stack (its body too deep for the caller's stack) is shown
+    # to the fault rules once: `after=1` spares exactly the first matching call at every depth.
+    deep_value = json.dumps(job_params(DefaultArguments={"--deep": _nested(200)})).encode()
+    headers = {"X-Amz-Target": "AWSGlue.CreateJob"}
+    limit = sys.getrecursionlimit()
+    for depth in range(limit - 400, limit - 30, 10):
+        glue_jobs.reset()
+        fault = glue_jobs.fail("CreateJob", "InternalServiceException", after=1, times=1)
+        first = _called_at_depth(depth, lambda: raw_send(raw_glue, deep_value, headers))
+        assert json.loads(first.content)["__type"] == "InvalidInputException", f"at {depth}"
+        assert fault.fired == 0, f"at stack depth {depth}"
+        second = raw_send(raw_glue, deep_value, headers)
+        assert json.loads(second.content)["__type"] == "InternalServiceException"

@@ -20,7 +20,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
@@ -33,6 +33,8 @@ from .._core.store import Partition, to_json
 from . import guard as _guard
 from .calls import Call, CallLog
 from .errors import UnsupportedOperation
+
+T = TypeVar("T")
 
 _TARGET_PREFIX = "AWSGlue."
 # Bounded parts, searched in a bounded prefix: an unbounded `[^/,\s]*` after each of many
@@ -76,15 +78,11 @@ class Interceptor:
     def respond(
         self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder
     ) -> AWSResponse:
-        # The answer must not depend on how deep the caller's stack is. With room enough for
-        # everything after the store changes, a RecursionError comes before it: the request can
-        # be answered again from the start on a new thread's stack, the same room for every caller.
-        if not _stack_is_deep():
-            try:
-                return self._respond(endpoint, request, build, False)
-            except RecursionError:
-                pass
-        return _on_a_new_stack(self._respond, endpoint, request, build, True)
+        # The answer must not depend on how deep the caller's stack is: a caller near the
+        # recursion limit is answered on a new thread's stack, the same room for every caller.
+        if _stack_is_deep():
+            return _on_a_new_stack(self._respond, endpoint, request, build, True)
+        return self._respond(endpoint, request, build, False)
 
     def _respond(
         self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder, new_stack: bool
@@ -99,10 +97,12 @@ class Interceptor:
         except GlueError as undecodable_body:
             return self._refuse(build, request, operation, None, partition, undecodable_body, False)
         except RecursionError:
-            if not new_stack:
-                raise
-            # Too deep for a fresh stack: too deep for the fake to follow at all.
-            return self._refuse(build, request, operation, None, partition, undecodable(), False)
+            if new_stack:  # too deep for a fresh stack: too deep for the fake to follow at all
+                return self._refuse(
+                    build, request, operation, None, partition, undecodable(), False
+                )
+            # Nothing has happened yet: the whole request again, with a fresh stack's room.
+            return _on_a_new_stack(self._respond, endpoint, request, build, True)
         injected = self.faults.check(operation, params)
         if injected is not None:
             return self._refuse(build, request, operation, body, partition, injected, True)
@@ -158,8 +158,9 @@ class Interceptor:
         return account, region
 
 
-#: Frames the fake may use below ``respond`` after it changed the store (copying a job, encoding an
-#: answer), with a wide margin. A caller nearer the recursion limit is answered on a new stack.
+#: Frames the fake may use below ``respond`` once the body is decoded (validating at most
+#: MAX_DEPTH levels, copying a job, encoding an answer), with a wide margin. A caller nearer the
+#: recursion limit is answered on a new stack; only decoding a body can need more.
 _FRAMES_AFTER_A_CHANGE = 200
 
 
@@ -171,14 +172,14 @@ def _stack_is_deep() -> bool:
     return True
 
 
-def _on_a_new_stack(respond: Callable[..., AWSResponse], *args: Any) -> AWSResponse:
-    """``respond(*args)`` on a new thread, in a copy of this context; its ``_last_call`` kept."""
+def _on_a_new_stack(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` on a new thread, in a copy of this context; its ``_last_call`` kept."""
     context = contextvars.copy_context()
-    outcome: list[AWSResponse | BaseException] = []
+    outcome: list[T | BaseException] = []
 
     def run() -> None:
         try:
-            outcome.append(context.run(respond, *args))
+            outcome.append(context.run(work, *args))
         except BaseException as error:  # handed back to the caller's thread, raised there
             outcome.append(error)
 
