@@ -168,7 +168,7 @@ def test_the_answer_does_not_depend_on_the_callers_stack_depth(
 
     expected = outcome()
     limit = sys.getrecursionlimit()
-    for depth in range(limit - 400, limit - 30, 10):
+    for depth in range(limit - 600, limit - 30, 10):
         assert _called_at_depth(depth, outcome) == expected, f"at stack depth {depth}"
 
 
@@ -205,7 +205,7 @@ def test_a_deep_caller_counts_once_toward_a_fault(glue_jobs: GlueJobsFake, raw_g
     deep_value = json.dumps(job_params(DefaultArguments={"--deep": _nested(200)})).encode()
     headers = {"X-Amz-Target": "AWSGlue.CreateJob"}
     limit = sys.getrecursionlimit()
-    for depth in range(limit - 400, limit - 30, 10):
+    for depth in range(limit - 600, limit - 30, 10):
         glue_jobs.reset()
         fault = glue_jobs.fail("CreateJob", "InternalServiceException", after=1, times=1)
         first = _called_at_depth(depth, lambda: raw_send(raw_glue, deep_value, headers))

@@ -158,15 +158,16 @@ class Interceptor:
         return account, region
 
 
-#: Frames the fake may use below ``respond`` once the body is decoded (validating at most
-#: MAX_DEPTH levels, copying a job, encoding an answer), with a wide margin. A caller nearer the
-#: recursion limit is answered on a new stack; only decoding a body can need more.
-_FRAMES_AFTER_A_CHANGE = 200
+#: Frames the fake may use below ``respond`` once the body is decoded, with a margin: validation
+#: follows at most MAX_DEPTH levels, and a message shows a value's first 200 characters, at most
+#: 201 levels deep (Python 3.12 and later decode far deeper bodies than that on any stack). A
+#: caller nearer the recursion limit is answered on a new stack; only decoding can need more.
+_FRAMES_AFTER_DECODING = 400
 
 
 def _stack_is_deep() -> bool:
     try:
-        sys._getframe(sys.getrecursionlimit() - _FRAMES_AFTER_A_CHANGE)
+        sys._getframe(sys.getrecursionlimit() - _FRAMES_AFTER_DECODING)
     except ValueError:  # the stack is not that deep
         return False
     return True
