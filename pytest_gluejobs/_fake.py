@@ -20,6 +20,7 @@ from ._core.jsondata import clone
 from ._core.service import GlueJobsService
 from ._core.service import now as _now
 from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
+from ._core.versions import DEFAULT_GLUE_VERSION
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
 from ._transport.calls import Call, CallLog
@@ -87,7 +88,7 @@ class GlueJobsFake:
         *,
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
-        default_glue_version: str = "0.9",
+        default_glue_version: str = DEFAULT_GLUE_VERSION,
         extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
     ) -> None:

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from ._core.versions import DEFAULT_GLUE_VERSION
 from ._fake import GlueJobsFake
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +31,7 @@ class mock_glue_jobs:
         *,
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
-        default_glue_version: str = "0.9",
+        default_glue_version: str = DEFAULT_GLUE_VERSION,
         extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
     ) -> None:

@@ -24,7 +24,7 @@ from .rules import JobRules, check_tag_keys
 from .runs import JobRuns
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from .validation import validate
-from .versions import GlueVersions
+from .versions import DEFAULT_GLUE_VERSION, GlueVersions
 
 #: Page size when MaxResults is omitted. Glue does not document it (research open question 2).
 DEFAULT_PAGE_SIZE = 100
@@ -113,7 +113,10 @@ class GlueJobsService:
     """The fake Glue job-definition service for every partition."""
 
     def __init__(
-        self, *, default_glue_version: str = "0.9", extra_glue_versions: tuple[str, ...] = ()
+        self,
+        *,
+        default_glue_version: str = DEFAULT_GLUE_VERSION,
+        extra_glue_versions: tuple[str, ...] = (),
     ) -> None:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()

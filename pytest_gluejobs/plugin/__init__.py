@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from .._core.versions import DEFAULT_GLUE_VERSION
 from .._transport import guard as _guard
 from . import snapshot_files as _snapshot_plugin
 from . import summary as _summary
@@ -47,7 +48,7 @@ class _Options:
     frozen_time: str | datetime | date | timedelta | None = None
     real_retry_sleep: bool = False
     strict_faults: bool = False
-    default_glue_version: str = "0.9"
+    default_glue_version: str = DEFAULT_GLUE_VERSION
     extra_glue_versions: tuple[str, ...] | list[str] = ()
     #: States every job's runs go through, or {job name: states}.
     run_states: tuple[str, ...] | list[str] | dict[str, tuple[str, ...] | list[str]] | None = None
@@ -93,7 +94,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "glue_jobs_default_glue_version",
         "GlueVersion given to jobs created without one (0.9, the seed's; today's Glue: 6.0)",
-        default="0.9",
+        default=DEFAULT_GLUE_VERSION,
     )
     parser.addini(
         "glue_jobs_extra_glue_versions",
