@@ -23,6 +23,7 @@ from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
+from ._transport import server as _server
 from ._transport.calls import Call, CallLog
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
@@ -111,6 +112,7 @@ class GlueJobsFake:
             real_retry_sleep=real_retry_sleep,
         )
         self._saved_environ: dict[str, str | None] | None = None
+        self._endpoint: _server.LoopbackEndpoint | None = None
         self._freezers: list[Any] = []
         #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
         self.snapshot_context: _snapshots.SnapshotContext | None = None
@@ -129,8 +131,13 @@ class GlueJobsFake:
 
     def start(self) -> GlueJobsFake:
         """Answer Glue requests from now on (the fixture and mock_glue_jobs do this for you)."""
+        self._open_endpoint()
         _activation.activate(self._interceptor)
-        wanted = {**_SET_WHILE_ACTIVE, "AWS_DEFAULT_REGION": self.region}
+        wanted = {
+            **_SET_WHILE_ACTIVE,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL_GLUE": self.endpoint_url,
+        }
         keys = (*wanted, *_UNSET_WHILE_ACTIVE)
         self._saved_environ = {key: os.environ.get(key) for key in keys}
         for key in _UNSET_WHILE_ACTIVE:
@@ -145,6 +152,8 @@ class GlueJobsFake:
             while self._freezers:
                 self._freezers.pop().stop()
         finally:
+            if self._endpoint is not None:
+                self._endpoint.close()
             _activation.deactivate(self._interceptor)
             saved, self._saved_environ = self._saved_environ, None
             if saved is not None:
@@ -185,6 +194,26 @@ class GlueJobsFake:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _open_endpoint(self) -> None:
+        # Before activation, whose environment names it; kept when a second start is refused.
+        if self._endpoint is None or self._endpoint.closed:
+            self._endpoint = _server.LoopbackEndpoint(self._interceptor)
+
+    @property
+    def endpoint_url(self) -> str:
+        """The loopback address (``http://127.0.0.1:<port>``) where other processes reach the fake.
+
+        While the fake is active its child processes inherit it as ``AWS_ENDPOINT_URL_GLUE``, with
+        credentials it answers. Each start opens a new port; once the fake stops, its port
+        refuses connections.
+        """
+        if self._endpoint is None:
+            raise RuntimeError(
+                "This Glue fake has not been started, so it has no endpoint yet: use the "
+                "glue_jobs fixture, or read endpoint_url inside `with mock_glue_jobs() as fake:`."
+            )
+        return self._endpoint.url
 
     # -- clients and state ---------------------------------------------------------------------
 
