@@ -20,7 +20,7 @@ from ._transport.server import HOST, LoopbackEndpoint
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(
         prog="python -m pytest_gluejobs",
         description="The pytest-gluejobs fake of AWS Glue, outside pytest.",
@@ -61,16 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_GLUE_VERSION,
         help=f"the GlueVersion of a job created without one (default: {DEFAULT_GLUE_VERSION})",
     )
-    return parser
+    return parser, serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser, serve = _parsers()
     args = parser.parse_args(argv)
     if not (len(args.account_id) == 12 and args.account_id.isdecimal()):
-        parser.error(f"--account-id must be 12 digits, not {args.account_id!r}")
+        serve.error(f"--account-id must be 12 digits, not {args.account_id!r}")
     if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be between 0 and 65535, not {args.port}")
+        serve.error(f"--port must be between 0 and 65535, not {args.port}")
     try:
         fake = GlueJobsFake(
             region=args.region,
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             default_glue_version=args.default_glue_version,
         )
     except ValueError as error:
-        parser.error(str(error))
+        serve.error(str(error))
     try:
         endpoint = LoopbackEndpoint(fake._interceptor, port=args.port)
     except OSError as error:
