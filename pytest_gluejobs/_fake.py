@@ -136,6 +136,8 @@ class GlueJobsFake:
         wanted = {
             **_SET_WHILE_ACTIVE,
             "AWS_DEFAULT_REGION": self.region,
+            # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
+            "AWS_REGION": self.region,
             "AWS_ENDPOINT_URL_GLUE": self.endpoint_url,
         }
         keys = (*wanted, *_UNSET_WHILE_ACTIVE)

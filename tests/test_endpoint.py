@@ -53,6 +53,8 @@ def run_aws(*args: str) -> Any:
 def test_a_child_boto3_client_is_answered_with_the_tests_state(glue_jobs: GlueJobsFake) -> None:
     glue_jobs.add_job(**job_params("nightly"))
     assert os.environ["AWS_ENDPOINT_URL_GLUE"] == glue_jobs.endpoint_url
+    # Python's SDK reads AWS_DEFAULT_REGION; the JavaScript and Java SDKs read AWS_REGION.
+    assert os.environ["AWS_DEFAULT_REGION"] == os.environ["AWS_REGION"] == glue_jobs.region
     assert urlsplit(glue_jobs.endpoint_url).hostname == "127.0.0.1"
     seen = run_python(
         "import boto3, json\n"
