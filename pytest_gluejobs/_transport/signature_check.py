@@ -18,8 +18,6 @@ import hmac
 from collections.abc import Callable, Mapping
 
 from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
 from .._core.errors import GlueError
@@ -43,19 +41,36 @@ _HINT = (
 )
 
 
-class _SignedHeadersOnly(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
-    """botocore's signer, canonicalizing exactly the headers the client says it signed."""
+class _Received:
+    """The request as the signer reads it (what ``AWSRequest`` offers, without preparing one)."""
 
-    def __init__(self, secret: str, access_key: str, region: str, signed: list[str]) -> None:
+    def __init__(self, method: str, url: str, headers: _SignedHeaders, timestamp: str) -> None:
+        self.method = method
+        self.url = url
+        self.params: dict[str, str] = {}  # the query string is read from the url
+        self.headers = headers
+        self.context = {"timestamp": timestamp}
+
+
+class _SignedHeaders(dict[str, list[str]]):
+    """The headers the client signed, by lower-case name, as botocore's signer iterates them."""
+
+    def get_all(self, name: str) -> list[str]:
+        return self[name]
+
+
+class _Signer(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
+    """botocore's signer over the headers the client says it signed and the body's hash."""
+
+    def __init__(self, secret: str, access_key: str, region: str, payload_hash: str) -> None:
         super().__init__(Credentials(access_key, secret), _SERVICE, region)
-        self._signed = signed
+        self._payload_hash = payload_hash
 
-    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
-        chosen = HTTPHeaders()
-        for name in self._signed:
-            for value in request.headers.get_all(name) or ():
-                chosen[name] = value
-        return chosen
+    def headers_to_sign(self, request: _Received) -> _SignedHeaders:
+        return request.headers
+
+    def payload(self, request: _Received) -> str:
+        return self._payload_hash
 
 
 def check(
@@ -122,18 +137,17 @@ def check(
         return GlueError(_UNRECOGNIZED.code, _UNRECOGNIZED.message + _HINT)
     if any(name not in headers for name in signed):
         return GlueError("InvalidSignatureException", _MISMATCH + _HINT)
+    payload_hash = hashlib.sha256(body).hexdigest()
     declared = headers.get("x-amz-content-sha256")
-    if declared is not None and declared != [hashlib.sha256(body).hexdigest()]:
+    if declared is not None and declared != [payload_hash]:
         return GlueError(
             "InvalidSignatureException",
             "The provided 'x-amz-content-sha256' header does not match what was computed.",
         )
-    request = AWSRequest(method=method, url=url, data=body)
-    for name in signed:
-        for value in headers[name]:
-            request.headers[name] = value  # HTTPHeaders keeps repeated headers
-    request.context["timestamp"] = timestamp
-    signer = _SignedHeadersOnly(secret, access_key, region, signed)
+    request = _Received(
+        method, url, _SignedHeaders((name, headers[name]) for name in signed), timestamp
+    )
+    signer = _Signer(secret, access_key, region, payload_hash)
     expected = signer.signature(
         signer.string_to_sign(request, signer.canonical_request(request)), request
     )
