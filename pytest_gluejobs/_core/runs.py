@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
+from .run_records import Run as Run  # re-exported: snapshots build runs
+from .run_records import Script
 from .store import JobStore, Partition, PartitionJobs
 from .versions import AUTO
 
@@ -24,8 +25,6 @@ from .versions import AUTO
 ACTIVE_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
 FINAL_STATES = ("STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "EXPIRED")
 RUN_STATES = ACTIVE_STATES + FINAL_STATES
-#: What a run goes through unless the test scripts otherwise.
-DEFAULT_STATES = ("RUNNING", "SUCCEEDED")
 #: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
 SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
 #: Final states that carry an ErrorMessage (research open question 6: STOPPED carries none).
@@ -35,31 +34,6 @@ DEFAULT_PAGE_SIZE = 100
 
 _RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
 _SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
-
-
-@dataclass(frozen=True)
-class Script:
-    """The states a job's runs go through after STARTING, and the ErrorMessage of a failure."""
-
-    states: tuple[str, ...] = DEFAULT_STATES
-    error_message: str | None = None
-
-
-class Run:
-    """One run: what GetJobRun shows, and the steps it has still to take."""
-
-    __slots__ = ("data", "error_message", "number", "steps")
-
-    def __init__(self, data: dict[str, Any], script: Script, number: int = 0) -> None:
-        self.data = data
-        self.steps = list(script.states)
-        self.error_message = script.error_message
-        #: Order of starting within the fake: runs started at one frozen instant still sort.
-        self.number = number
-
-    @property
-    def state(self) -> str:
-        return str(self.data["JobRunState"])
 
 
 def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:

@@ -8,10 +8,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .runs import Run, Script
+from .run_records import Run, Script
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
