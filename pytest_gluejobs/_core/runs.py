@@ -294,14 +294,21 @@ class JobRuns:
         return data.get("Timeout") is not None and now >= _deadline(data)
 
     def _has_room(self, jobs: PartitionJobs, name: str, waiting: Run) -> bool:
+        """Whether ``waiting`` may start: a slot is free once every older waiting run has one.
+
+        Queued runs start oldest first, as a queue serves them; Glue's documentation says that
+        waiting runs start when resources free up, not in which order.
+        """
         record = jobs.jobs[name]
         limit: int = record.data.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        running = sum(
-            1
-            for run in jobs.run_index(name).unfinished
-            if run.state != "WAITING" and run is not waiting
-        )
-        return running < limit
+        taken = 0  # runs going (STARTING, RUNNING, STOPPING) and waiting runs ahead of this one
+        ahead = True
+        for run in jobs.run_index(name).unfinished:
+            if run is waiting:
+                ahead = False
+            elif ahead or run.state != "WAITING":
+                taken += 1
+        return taken < limit
 
     # -- BatchStopJobRun --
 
