@@ -281,3 +281,66 @@ def test_an_operation_the_fake_does_not_fake_is_refused_by_name(glue_jobs: GlueJ
     assert code == "UnsupportedOperation"
     assert "GetCrawler" in message and "CreateJob" in message
     assert glue_jobs.calls == []
+
+
+def test_under_xdist_each_worker_answers_its_own_children(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import json, os, subprocess, sys
+        import pytest
+
+        CHILD = (
+            "import boto3, json\\n"
+            "print(json.dumps(boto3.client('glue').list_jobs()['JobNames']))\\n"
+        )
+
+        @pytest.mark.parametrize("index", range(4))
+        def test_worker(glue_jobs, index):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            name = f"{worker}-{index}"
+            glue_jobs.add_job(Name=name, Role="r",
+                              Command={"Name": "glueetl", "ScriptLocation": "s3://b/x.py"})
+            out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True,
+                                 text=True, check=True, timeout=120).stdout
+            assert json.loads(out) == [name]
+            print("ENDPOINT", worker, glue_jobs.endpoint_url)
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "xdist", "-s", "-q", timeout=300)
+    result.assert_outcomes(passed=4)
+
+
+def test_a_fake_starts_where_sockets_are_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As pytest-socket's --disable-socket does: the fake still answers in-process, and its
+    # children are refused at once, on this machine.
+    class Forbidden(socket.socket):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("A test tried to use socket.socket.")
+
+    monkeypatch.setattr(socket, "socket", Forbidden)
+    with mock_glue_jobs() as fake:
+        boto3.client("glue").create_job(**job_params("in-process"))
+        fake.assert_job_names("in-process")
+        url = fake.endpoint_url
+        assert os.environ["AWS_ENDPOINT_URL_GLUE"] == url
+    monkeypatch.undo()
+    assert _refused(url)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a process with threads
+def test_a_forked_child_does_not_keep_the_port_open(glue_jobs: GlueJobsFake) -> None:
+    url = glue_jobs.endpoint_url
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked child: outlive the fake, holding whatever it inherited
+        os.close(writer)
+        os.read(reader, 1)
+        os._exit(0)
+    os.close(reader)
+    try:
+        glue_jobs.stop()
+        assert _refused(url)
+    finally:
+        os.close(writer)
+        os.waitpid(pid, 0)
