@@ -14,6 +14,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -25,6 +26,8 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_gluejobs import GlueJobsFake
 from pytest_gluejobs._transport import http_wire, server
@@ -288,3 +291,49 @@ def test_stopping_the_fake_does_not_wait_for_a_slow_client() -> None:
 def test_the_endpoint_listens_on_127_0_0_1_only(glue_jobs: GlueJobsFake) -> None:
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.2", port_of(glue_jobs)), timeout=5)
+
+
+_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=255), max_size=60)
+_NAMES = st.sampled_from(
+    ["Authorization", "X-Amz-Target", "X-Amz-Date", "Content-Type", "Host", "X-Amz-Security-Token"]
+) | st.text("abcdefghijklmnopqrstuvwxyz-_.!#$%&'*+^`|~0123456789", min_size=1, max_size=20)
+_AUTHORIZATION = st.builds(
+    lambda scheme, parts: f"{scheme} " + ", ".join(parts),
+    st.sampled_from(["AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 ", "Bearer", ""]) | _TEXT,
+    st.lists(
+        st.builds(
+            lambda key, value: f"{key}={value}",
+            st.sampled_from(["Credential", "SignedHeaders", "Signature"]) | _TEXT,
+            st.sampled_from(["testing/20261206/us-east-1/glue/aws4_request", "host;x-amz-date"])
+            | _TEXT,
+        ),
+        max_size=4,
+    ),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    method=st.sampled_from(["POST", "GET", "PUT"])
+    | st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=8),
+    target=st.sampled_from(["/", "/?a=b", "//x", "*"])
+    | _TEXT.map(lambda t: "/" + t.replace(" ", "")),
+    headers=st.lists(st.tuples(_NAMES, _TEXT | _AUTHORIZATION), max_size=8),
+    body=st.binary(max_size=300),
+)
+def test_any_request_head_gets_an_http_answer_and_changes_nothing(
+    unchanged: GlueJobsFake, method: str, target: str, headers: list[tuple[str, str]], body: bytes
+) -> None:
+    lines = [f"{method} {target} HTTP/1.1", *(f"{name}: {value}" for name, value in headers)]
+    lines += [f"Content-Length: {len(body)}", "Connection: close"]
+    data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    answer = exchange(unchanged, data)
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert re.match(rb"HTTP/1\.1 [1-5]\d\d ", head), answer[:200]
+    if head.startswith(b"HTTP/1.1 503 "):  # turned away: too many connections at the moment
+        return
+    error = json.loads(payload)
+    assert error["__type"] and error["message"]
+    unchanged.assert_job_names("seeded")

@@ -132,7 +132,17 @@ class LoopbackEndpoint:
                     return
                 if request is None:
                     return
-                answer = self._answer(request)
+                try:
+                    answer = self._answer(request)
+                except Exception as error:  # a bug of the endpoint: shown to the child, logged
+                    traceback.print_exc(file=sys.stderr)
+                    answer = _error(
+                        500,
+                        "InternalFailure",
+                        f"pytest-gluejobs failed to answer this request: {error!r}",
+                        close=True,
+                    )
+                    request.keep_alive = False
                 if answer is None:  # the fake stopped meanwhile
                     return
                 wire.send(answer)
@@ -196,14 +206,6 @@ class LoopbackEndpoint:
             except UnsupportedOperation as unsupported:
                 message = str(unsupported).split(" Nothing was sent to AWS.")[0]
                 return _error(400, "UnsupportedOperation", message, close=close)
-            except Exception as error:  # a bug of the fake: shown to the child, and logged here
-                traceback.print_exc(file=sys.stderr)
-                return _error(
-                    500,
-                    "InternalFailure",
-                    f"pytest-gluejobs failed to answer this request: {error!r}",
-                    close=close,
-                )
         return http_wire.response(
             answered.status_code, dict(answered.headers), answered.content, close=close
         )
