@@ -110,6 +110,7 @@ def test_a_request_signed_with_the_handed_out_credentials_is_answered(
 def _refusals(fake: GlueJobsFake) -> dict[str, tuple[dict[str, str], str]]:
     good = signed(fake)
     unsigned = {k: v for k, v in good.items() if k != "Authorization"}
+    auth = good["Authorization"]
     return {
         "unsigned": (unsigned, CREATE),
         "unknown key": (signed(fake, key="AKIAIOSFODNN7EXAMPLE"), CREATE),
@@ -118,6 +119,10 @@ def _refusals(fake: GlueJobsFake) -> dict[str, tuple[dict[str, str], str]]:
         "a session token": (signed(fake, token="FwoGZXIvYXdzEXAMPLE"), CREATE),
         "signed for another service": (signed(fake, service="logs"), CREATE),
         "not SigV4": ({**good, "Authorization": "Bearer abc"}, CREATE),
+        "a signature that is not ASCII": (
+            {**good, "Authorization": re.sub("Signature=.*", "Signature=" + "\u00e9" * 64, auth)},
+            CREATE,
+        ),
     }
 
 
@@ -129,6 +134,7 @@ EXPECTED = {
     "a session token": (400, "UnrecognizedClientException", "The security token included"),
     "signed for another service": (400, "InvalidSignatureException", "'logs'"),
     "not SigV4": (400, "IncompleteSignatureException", "AWS4-HMAC-SHA256"),
+    "a signature that is not ASCII": (400, "InvalidSignatureException", "does not match"),
 }
 
 
