@@ -111,10 +111,9 @@ class LoopbackEndpoint:
             threading.Thread(
                 target=self._serve, args=(connection,), name="pytest-gluejobs endpoint", daemon=True
             ).start()
-        except BaseException:
+        except RuntimeError:  # no thread to be had: the client sees the connection close
             _slots.release()
             connection.close()
-            raise
 
     def _serve(self, sock: socket.socket) -> None:
         try:
@@ -266,8 +265,15 @@ class _Acceptor:
             if not selector.get_map() and self._poll is not None:
                 idle.wait(self._poll)  # select() on no socket at all fails on Windows
                 continue
-            for key, _ in selector.select(self._poll):
-                key.data._accept()
+            try:
+                ready = selector.select(self._poll)
+            except OSError:  # select() on a socket just closed (where select() is polled)
+                continue
+            for key, _ in ready:
+                try:
+                    key.data._accept()
+                except Exception:  # a bug: logged, and every other port keeps being served
+                    traceback.print_exc(file=sys.stderr)
 
     def after_fork_in_child(self) -> None:
         # The thread did not survive the fork, and the sockets are the parent's.
