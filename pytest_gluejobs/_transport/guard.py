@@ -6,6 +6,10 @@ The pytest plugin turns it on for a session (ini ``glue_jobs_block_real_glue`` o
 
 from __future__ import annotations
 
+import atexit
+import socket
+import threading
+
 from .errors import RealGlueBlocked
 
 _enabled = 0
@@ -37,3 +41,24 @@ def blocked(operation: str) -> RealGlueBlocked:
         "three ways: ask for the `glue_jobs` fixture; mark the test `@pytest.mark.glue_jobs` "
         "(or `@pytest.mark.glue_fault(...)`); or run the code inside `with mock_glue_jobs():`."
     )
+
+
+_unreachable: socket.socket | None = None
+_unreachable_lock = threading.Lock()
+
+
+def unreachable_endpoint() -> str:
+    """``http://127.0.0.1:<port>``, a loopback address where a connection is refused at once.
+
+    The port is bound, never listened on, and kept for the life of the process, so no other
+    program can take it: a Glue request a child process sends there fails on this machine.
+    """
+    global _unreachable
+    with _unreachable_lock:
+        if _unreachable is None:
+            reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            reserved.bind(("127.0.0.1", 0))
+            atexit.register(reserved.close)
+            _unreachable = reserved
+        port = _unreachable.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
