@@ -1,9 +1,9 @@
 """Turning the fake on and off: the registry of active fakes, the guard, and the patches they need.
 
 Patches are in place while a fake is active or the guard is on, and gone otherwise: botocore's
-transport, signer and client creation, moto's request hook, and aiobotocore's transport, signer
-and session. Modules imported later (moto, aiobotocore) are patched when they are imported, through
-post-import hooks registered once.
+transport, signer, client creation and configured endpoint, moto's request hook, and aiobotocore's
+transport, signer and session. Modules imported later (moto, aiobotocore) are patched when they
+are imported, through post-import hooks registered once.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import wrapt
 
 from . import aiobotocore_transport as _aiobotocore_transport
 from . import botocore_transport as _botocore_transport
+from . import child_endpoint as _child_endpoint
 from . import client_creation as _client_creation
 from . import guard as _guard
 from . import interceptor as _interceptor
@@ -47,6 +48,7 @@ def _install() -> None:
         return
     _installed = True
     _botocore_transport.install()
+    _child_endpoint.install()
     _signing.install()
     _client_creation.install()
     _moto_compat.install()
@@ -62,6 +64,7 @@ def _uninstall() -> None:
     if _installed and not _registry.active_owners() and not _guard.is_on():
         _installed = False
         _botocore_transport.uninstall()
+        _child_endpoint.uninstall()
         _signing.uninstall()
         _client_creation.uninstall()
         _moto_compat.uninstall()

@@ -40,7 +40,7 @@ class _Activation:
     """One fake's activation. ``answerer`` is None once it stopped, so that a context that still
     holds the record (a task that outlived the fake) holds nothing of the fake's."""
 
-    __slots__ = ("answerer", "chain", "owner", "saved_environ")
+    __slots__ = ("answerer", "applied_environ", "chain", "owner", "saved_environ")
 
     def __init__(self, owner: object, answerer: Answerer) -> None:
         self.owner: object = owner
@@ -48,6 +48,7 @@ class _Activation:
         #: The activations nested around this one in its context, outermost first, and itself.
         self.chain: tuple[_Activation, ...] = ()
         self.saved_environ: dict[str, str | None] = {}
+        self.applied_environ: dict[str, str | None] = {}
 
 
 #: The activations made in this context (and the ones it was copied from), oldest first.
@@ -102,6 +103,7 @@ def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None
         activation = _Activation(owner, answerer)
         activation.chain = (*bound, activation)
         activation.saved_environ = {key: os.environ.get(key) for key in environ}
+        activation.applied_environ = dict(environ)
         for key, value in environ.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -149,6 +151,11 @@ def active_owners() -> list[object]:
 def owners_here() -> list[object]:
     """The owners of the active fakes activated in this context, in the order they started."""
     return [a.owner for a in _bound.get() if a.answerer is not None]
+
+
+def applied_values(key: str) -> frozenset[str | None]:
+    """The values the active fakes gave environment variable ``key`` (none: an empty set)."""
+    return frozenset(a.applied_environ[key] for a in _active if key in a.applied_environ)
 
 
 def is_active(owner: object) -> bool:
