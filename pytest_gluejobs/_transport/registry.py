@@ -40,13 +40,13 @@ class _Activation:
     """One fake's activation. ``answerer`` is None once it stopped, so that a context that still
     holds the record (a task that outlived the fake) holds nothing of the fake's."""
 
-    __slots__ = ("answerer", "applied_environ", "chain", "owner", "saved_environ")
+    __slots__ = ("answerer", "applied_environ", "around", "owner", "saved_environ")
 
     def __init__(self, owner: object, answerer: Answerer) -> None:
         self.owner: object = owner
         self.answerer: Answerer | None = answerer
-        #: The activations nested around this one in its context, outermost first, and itself.
-        self.chain: tuple[_Activation, ...] = ()
+        #: The activations this one is nested in, in its context, outermost first.
+        self.around: tuple[_Activation, ...] = ()
         self.saved_environ: dict[str, str | None] = {}
         self.applied_environ: dict[str, str | None] = {}
 
@@ -99,9 +99,8 @@ def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None
                 "This Glue fake is already active. Activate it once: use the glue_jobs fixture "
                 "or one `with mock_glue_jobs()` block, not both for the same fake."
             )
-        bound = tuple(a for a in _bound.get() if a.answerer is not None)
         activation = _Activation(owner, answerer)
-        activation.chain = (*bound, activation)
+        activation.around = tuple(a for a in _bound.get() if a.answerer is not None)
         activation.saved_environ = {key: os.environ.get(key) for key in environ}
         activation.applied_environ = dict(environ)
         for key, value in environ.items():
@@ -110,7 +109,7 @@ def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None
             else:
                 os.environ[key] = value
         _active.append(activation)
-        _bound.set(activation.chain)
+        _bound.set((*activation.around, activation))
         _fallback = _newest_chain_or_ambiguous()
 
 
@@ -122,8 +121,9 @@ def deactivate(owner: object) -> bool:
         if index is None:
             return False
         activation = _active.pop(index)
-        activation.answerer = None
-        activation.owner = None
+        # A context that outlives the fake (a task it started) may still hold the record.
+        activation.answerer = activation.owner = None
+        activation.around = ()
         if index < len(_active):
             # Stopped before a fake started after it, which saved this one's values: that one
             # restores what this one saved instead; until then the environment stays as it is.
@@ -167,7 +167,7 @@ def _newest_chain_or_ambiguous() -> Any:
         return None
     newest = _active[-1]
     # Every active fake is nested around the newest one: a context of its own would see it too.
-    if all(activation in newest.chain for activation in _active):
+    if all(activation is newest or activation in newest.around for activation in _active):
         return newest.answerer
     return _AMBIGUOUS
 
