@@ -22,6 +22,7 @@ import pytest
 from botocore.config import Config
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
+from pytest_gluejobs._transport import guard
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 
@@ -89,3 +90,18 @@ def test_clients_in_this_process_keep_their_own_endpoint(glue_jobs: GlueJobsFake
     for client in (plain, fips, custom):
         client.get_jobs()
     assert [call.region for call in glue_jobs.calls] == ["eu-west-1", "us-east-1", "us-east-1"]
+
+
+def test_a_process_that_may_not_open_sockets_still_gets_a_loopback_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As pytest-socket's --disable-socket does: making a socket raises.
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("A test tried to use socket.socket.")
+
+    monkeypatch.setattr(guard, "_unreachable", None)
+    monkeypatch.setattr(socket, "socket", forbidden)
+    with mock_glue_jobs() as fake:
+        assert fake.endpoint_url == "http://127.0.0.1:1"
+        assert os.environ["AWS_ENDPOINT_URL_GLUE"] == "http://127.0.0.1:1"
+        assert fake.client().get_jobs()["Jobs"] == []

@@ -59,8 +59,12 @@ def unreachable_endpoint() -> str:
     global _unreachable
     with _unreachable_lock:
         if _unreachable is None:
-            reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            reserved.bind(("127.0.0.1", 0))
+            try:
+                reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                reserved.bind(("127.0.0.1", 0))
+            except Exception:  # sockets forbidden in this process (pytest-socket, say)
+                # Port 1 (tcpmux) is all but never served; tried again at the next start.
+                return "http://127.0.0.1:1"
             atexit.register(reserved.close)
             _unreachable = reserved
         port = _unreachable.getsockname()[1]
