@@ -119,14 +119,44 @@ class mock_glue_jobs:
                     f"{target.__name__} is neither. Use `with mock_glue_jobs() as fake:` instead."
                 )
             return self._decorate_test_case(target)
+        # A coroutine or generator function stays one to those who ask (pytest's yield fixtures,
+        # pytest-asyncio, unittest): the same wrapping, awaited or delegated to.
         if inspect.iscoroutinefunction(target):
-            # Still a coroutine function to those who ask (pytest-asyncio, unittest): the same
-            # wrapping, awaited.
+
             @functools.wraps(target)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 return await self._call(target, args, kwargs)
 
             return async_wrapper
+        if inspect.isgeneratorfunction(target):
+
+            @functools.wraps(target)
+            def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+                return (yield from self._call(target, args, kwargs))
+
+            return generator_wrapper
+        if inspect.isasyncgenfunction(target):
+
+            @functools.wraps(target)
+            async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+                # `yield from` for async generators: every asend, athrow and aclose passed on.
+                steps = self._call(target, args, kwargs)
+                step, value = steps.asend, None
+                while True:
+                    try:
+                        item = await step(value)
+                    except StopAsyncIteration:
+                        return
+                    try:
+                        value = yield item
+                        step = steps.asend
+                    except GeneratorExit:
+                        await steps.aclose()
+                        raise
+                    except BaseException as error:
+                        step, value = steps.athrow, error
+
+            return async_generator_wrapper
 
         @functools.wraps(target)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

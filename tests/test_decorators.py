@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
@@ -255,3 +256,78 @@ def test_a_cancelled_coroutine_stops_its_fake(run: Run[Any], attempts: list[str]
     assert started == [[]]
     assert not is_patched()
     assert attempts == []
+
+
+# -- what the decorated function still looks like -------------------------------------------------
+
+
+def test_a_decorated_function_keeps_its_kind() -> None:
+    async def coroutine_function() -> None:
+        pass
+
+    def generator_function() -> Iterator[None]:
+        yield None
+
+    async def async_generator_function() -> AsyncIterator[None]:
+        yield None
+
+    assert inspect.iscoroutinefunction(mock_glue_jobs()(coroutine_function))
+    assert inspect.isgeneratorfunction(mock_glue_jobs()(generator_function))
+    assert inspect.isasyncgenfunction(mock_glue_jobs()(async_generator_function))
+
+
+def test_an_async_generator_gets_what_is_sent_and_thrown(
+    run: Run[Any], attempts: list[str]
+) -> None:
+    @mock_glue_jobs()
+    async def echo() -> AsyncIterator[str]:
+        received = yield "ready"
+        while True:
+            try:
+                received = yield f"{received}: {len(names(glue()))} jobs"
+            except KeyError:
+                glue().create_job(**job_params("after-the-error"))
+                received = yield "recovered"
+
+    async def converse() -> list[str]:
+        steps = echo()
+        said = [await steps.asend(None), await steps.asend("first")]
+        said.append(await steps.athrow(KeyError("x")))
+        said.append(await steps.asend("second"))
+        await steps.aclose()
+        return said
+
+    assert run(converse()) == ["ready", "first: 0 jobs", "recovered", "second: 1 jobs"]
+    assert not is_patched()
+    assert attempts == []
+
+
+def test_a_decorated_yield_fixture_keeps_its_fake_for_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        from pytest_gluejobs import mock_glue_jobs
+        from pytest_gluejobs._transport.activation import is_patched
+
+        JOB = {"Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}}
+
+        @pytest.fixture
+        @mock_glue_jobs()
+        def glue():
+            client = boto3.client("glue", region_name="us-east-1")
+            client.create_job(Name="from-the-fixture", **JOB)
+            yield client
+            assert [job["Name"] for job in client.get_jobs()["Jobs"]] == [
+                "from-the-fixture", "from-the-test"
+            ]
+
+        def test_uses_it(glue):
+            glue.create_job(Name="from-the-test", **JOB)
+
+        def test_after_it():
+            assert not is_patched()
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
