@@ -91,8 +91,8 @@ class _Report:
     """The violations found in one request: all counted, the first _SHOWN_VIOLATIONS described.
 
     Describing is what costs (a hostile request can hold millions of violations), so only the
-    ones a message shows are ever built. Until the first violation is found the request is
-    ``clean``, and only then are null members removed, so values shown are as sent.
+    ones a message shows are ever built. The request is ``clean`` until a first violation is
+    found; null members are removed only while it is, so values a message shows are as sent.
     """
 
     __slots__ = ("clean", "count", "errors", "listed", "operation")
