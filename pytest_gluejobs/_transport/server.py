@@ -55,9 +55,10 @@ class LoopbackEndpoint:
         except (OSError, RuntimeError) as error:
             if port:
                 raise
-            # Children are still kept from AWS: connecting to port 0 is refused at once.
+            # Children are still kept from AWS: port 1 (tcpmux) is all but never served, so a
+            # connection there is refused at once, on this machine.
             self.unavailable = f"{type(error).__name__}: {error}"
-            self.port = 0
+            self.port = 1
             self._closed = True
         else:
             self.port = self._socket.getsockname()[1]
