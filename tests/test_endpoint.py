@@ -374,3 +374,15 @@ def test_another_services_client_aimed_at_the_endpoint_is_told_which_service(
         assert code == "InvalidSignatureException"
         assert f"signed for '{service}'" in message and "AWS Glue only" in message
     assert glue_jobs.calls == []
+
+
+def test_a_childs_request_is_answered_on_the_tests_clock(glue_jobs: GlueJobsFake) -> None:
+    glue_jobs.freeze_time("2026-03-01T12:00:00Z")
+    created = run_python(
+        "import boto3, json\n"
+        "glue = boto3.client('glue')\n"
+        "glue.create_job(Name='j', Role='r', Command={'Name': 'glueetl',\n"
+        "    'ScriptLocation': 's3://b/x.py'})\n"
+        "print(json.dumps(glue.get_job(JobName='j')['Job']['CreatedOn'].isoformat()))\n"
+    )
+    assert created == "2026-03-01T12:00:00+00:00"

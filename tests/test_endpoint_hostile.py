@@ -274,6 +274,17 @@ def test_a_client_that_never_finishes_sending_is_cut_off(
         assert slow.recv(10000) == b""
 
 
+def test_a_slow_client_is_cut_off_while_the_test_freezes_the_clock(
+    glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The deadline follows the real clock: a frozen one must not stretch it for ever.
+    monkeypatch.setattr(http_wire, "REQUEST_SECONDS", 1.0)
+    glue_jobs.freeze_time("2026-03-01T12:00:00Z")
+    with socket.create_connection(("127.0.0.1", port_of(glue_jobs)), timeout=30) as slow:
+        slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        assert slow.recv(10000).startswith(b"HTTP/1.1 408 ")
+
+
 def test_an_idle_connection_is_closed(
     glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
