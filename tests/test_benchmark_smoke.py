@@ -23,15 +23,23 @@ NUMBER = r"[\d,.]+"
 
 
 def load_benchmark() -> ModuleType:
+    """benchmarks/run.py as a module, its sibling modules found as running it finds them."""
     spec = importlib.util.spec_from_file_location("benchmark_run", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    before = set(sys.modules)
     # dataclasses look their module up in sys.modules while the class is built
     sys.modules[spec.name] = module
+    sys.path.insert(0, str(SCRIPT.parent))
     try:
         spec.loader.exec_module(module)
     finally:
-        del sys.modules[spec.name]
+        sys.path.remove(str(SCRIPT.parent))
+        # The benchmark's modules (report, timing, ...) must not shadow anything for later tests.
+        for name in set(sys.modules) - before:
+            path = getattr(sys.modules[name], "__file__", None) or ""
+            if name == spec.name or path.startswith(str(SCRIPT.parent)):
+                del sys.modules[name]
     return module
 
 
