@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import statistics
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from async_clients import AsyncResult
-from scenarios import PLUGIN_LOAD, Memory
+from growth import Growth, Release
+from scenarios import Memory
+from tables import (
+    Bar,
+    growth_bars,
+    ms,
+    render_async,
+    render_growth,
+    render_plugin_load,
+    times,
+    us,
+)
 from timing import Samples
 from workload import BASELINE, FAKE, FULL, MOTO, PAGE, Sizes, ops
 
@@ -20,21 +30,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO / "docs" / "performance.md"
 START_MARK = "<!-- benchmark-results:start -->"
 END_MARK = "<!-- benchmark-results:end -->"
-
-
-@dataclass(frozen=True)
-class Bar:
-    text: str
-    measured: float | None
-    limit: float
-    at_most: bool  # True: measured <= limit passes; False: measured >= limit passes
-    unit: str = "x"
-
-    def verdict(self) -> str:
-        if self.measured is None:
-            return "not measured"
-        ok = self.measured <= self.limit if self.at_most else self.measured >= self.limit
-        return "pass" if ok else "**FAIL**"
 
 
 @dataclass
@@ -52,23 +47,8 @@ class Results:
     memory: Memory
     async_calls: AsyncResult | None
     plugin_load: Samples
-
-
-def us(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds * 1e6:,.0f} µs"
-
-
-def ms(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds * 1e3:,.1f} ms"
-
-
-def times(value: float | None, spread: tuple[float, float] | None = None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}x"
-    if spread is not None:
-        text += f" ({spread[0]:.2f}-{spread[1]:.2f})"
-    return text
+    growth: Growth
+    release: Release
 
 
 def versions() -> str:
@@ -164,6 +144,7 @@ def bars(res: Results) -> list[Bar]:
             unit=" MB",
         )
     )
+    out += growth_bars(res.growth, res.release)
     unused = res.plugin_load.median("the plugin (every pytest run)")
     out.append(
         Bar(
@@ -175,22 +156,6 @@ def bars(res: Results) -> list[Bar]:
         )
     )
     return out
-
-
-def render_plugin_load(samples: Samples) -> list[str]:
-    lines = [
-        "",
-        "### Loading the plugin",
-        "",
-        "CPU time of the import, in a new interpreter that has imported pytest (median over the "
-        "rounds).",
-        "",
-        "| Import of | statement | CPU time |",
-        "| --- | --- | ---: |",
-    ]
-    for name, statement in PLUGIN_LOAD.items():
-        lines.append(f"| {name} | `{statement}` | {ms(samples.median(name))} |")
-    return lines
 
 
 def render(res: Results) -> str:
@@ -267,6 +232,7 @@ def render(res: Results) -> str:
         f"peak {res.memory.peak / 1e6:.1f} MB above the empty fake, "
         f"{res.memory.retained / 1e6:.1f} MB retained "
         f"({res.memory.retained / res.memory.jobs / 1e3:.1f} kB per job).",
+        *render_growth(res.growth, res.release),
         *render_async(res.async_calls),
         *render_plugin_load(res.plugin_load),
         "",
@@ -298,25 +264,3 @@ def write(output: Path, body: str) -> None:
         new = f"# pytest-gluejobs benchmark results\n\n{block}"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(new, encoding="utf-8")
-
-
-def render_async(result: AsyncResult | None) -> list[str]:
-    lines = ["", "### Per call, through a real aiobotocore client", ""]
-    if result is None:
-        return [*lines, "Not measured: aiobotocore is not installed."]
-    lines += [
-        f"aiobotocore {result.version}. Baseline: `AioEndpoint._send` wrapped with wrapt, "
-        "answering a canned response. Median CPU time per call; the ratio is the median of the "
-        "per-round ratios, smallest and largest in brackets. No bar is set for async calls; the "
-        "sync bars above apply to sync clients.",
-        "",
-        "| Call | baseline | pytest-gluejobs | pytest-gluejobs / baseline |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    for name, (base, faked, ratios) in result.calls.items():
-        median = statistics.median(ratios)
-        lines.append(
-            f"| {name} | {base:.1f} µs | {faked:.1f} µs "
-            f"| {median:.2f}x [{min(ratios):.2f}-{max(ratios):.2f}] |"
-        )
-    return lines

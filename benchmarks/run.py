@@ -38,6 +38,7 @@ from pathlib import Path
 
 from async_clients import measure_async
 from baselines import (
+    Canned,
     Clients,
     baseline_swap,
     capture_canned,
@@ -45,6 +46,7 @@ from baselines import (
     moto_contender,
     moto_missing,
 )
+from growth import measure_growth, measure_release
 from report import DEFAULT_OUTPUT, REPO, Results, render, write
 from scenarios import (
     measure_activation,
@@ -97,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     fake = fake_contender()
     progress("capturing the fake's answers for the baseline")
     baseline = baseline_swap(capture_canned(fake, clients, sizes))
+    growth_canned: Canned = {}  # filled as the growth measure goes
+    growth_baseline = baseline_swap(growth_canned)
     moto = None if moto_note else moto_contender()
     mockers = [fake] + ([moto] if moto is not None else [])
     progress("per-call costs")
@@ -109,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     paging = measure_paging(fake, clients, sizes)
     progress(f"memory for {sizes.memory_jobs:,} jobs")
     memory = measure_memory(fake, clients, sizes)
+    progress("growth: each call in a small and a large store")
+    growth = measure_growth(growth_canned, growth_baseline, clients, sizes)
+    progress(f"memory released after {sizes.release_tests} tests")
+    release = measure_release(clients, sizes)
     progress("per-call costs through aiobotocore")
     async_result = measure_async(sizes.rounds, sizes.async_calls)
     progress("loading the plugin: whole pytest runs")
@@ -127,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory=memory,
         async_calls=async_result,
         plugin_load=plugin_load,
+        growth=growth,
+        release=release,
     )
     body = render(results)
     print(body)

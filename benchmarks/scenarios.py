@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from baselines import Clients, Contender
-from timing import Samples, progress, rotated, timed_calls
+from timing import Samples, Swap, paired, progress, rotated, timed_calls
 from workload import (
     BASELINE,
     FAKE,
@@ -31,7 +28,7 @@ from workload import (
 
 def measure_calls(
     fake: Contender,
-    baseline: Callable[[], AbstractContextManager[None]],
+    baseline: Swap,
     moto: Contender | None,
     clients: Clients,
     sizes: Sizes,
@@ -58,36 +55,19 @@ def measure_calls(
 
 
 def paired_calls(
-    fake: Contender,
-    baseline: Callable[[], AbstractContextManager[None]],
-    op: Op,
-    clients: Clients,
-    sizes: Sizes,
+    fake: Contender, baseline: Swap, op: Op, clients: Clients, sizes: Sizes
 ) -> tuple[float, float]:
     """CPU seconds per call of the fake and of the baseline, in alternating chunks."""
-    n = op.batch(sizes)
-    per_chunk = max(1, n // sizes.chunks)
-    spent = {FAKE: 0.0, BASELINE: 0.0}
     with fake.active() as seed:
         client = clients.new()
         seed(client, op.state(sizes))
-        numbers = itertools.count()  # the fake's calls get fresh numbers (CreateJob names)
-        gc.collect()
-        for _ in range(sizes.warmup):
-            op.call(client, next(numbers), sizes)
-        with baseline():
-            for i in range(sizes.warmup):
-                op.call(client, i, sizes)
-        for chunk in range(n // per_chunk):
-            for who in (FAKE, BASELINE) if chunk % 2 == 0 else (BASELINE, FAKE):
-                swap = baseline() if who == BASELINE else nullcontext()
-                with swap:
-                    t0 = time.process_time()
-                    for _ in range(per_chunk):
-                        op.call(client, next(numbers), sizes)
-                    spent[who] += time.process_time() - t0
-    calls = per_chunk * (n // per_chunk)
-    return spent[FAKE] / calls, spent[BASELINE] / calls
+        return paired(
+            lambda i: op.call(client, i, sizes),
+            baseline,
+            op.batch(sizes),
+            sizes.chunks,
+            sizes.warmup,
+        )
 
 
 def single_calls(contender: Contender, op: Op, clients: Clients, sizes: Sizes) -> float:

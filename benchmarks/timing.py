@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gc
+import itertools
 import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
+#: Puts the baseline in place of the active fake while entered.
+Swap = Callable[[], AbstractContextManager[None]]
 
 
 @dataclass
@@ -66,3 +71,31 @@ def timed_calls(call: Callable[[int], object], start: int, n: int) -> float:
     for i in range(start, start + n):
         call(i)
     return (time.process_time() - t0) / n
+
+
+def paired(
+    call: Callable[[int], object], baseline: Swap, n: int, chunks: int, warmup: int
+) -> tuple[float, float]:
+    """CPU seconds per call of the active fake and of the baseline, alternating in chunks.
+
+    The fake's calls get fresh numbers (CreateJob names); the baseline answers canned bytes, so
+    its numbers do not matter.
+    """
+    per_chunk = max(1, n // chunks)
+    spent = {True: 0.0, False: 0.0}  # by "is the baseline"
+    numbers = itertools.count()
+    gc.collect()
+    for _ in range(warmup):
+        call(next(numbers))
+    with baseline():
+        for i in range(warmup):
+            call(i)
+    for chunk in range(n // per_chunk):
+        for is_baseline in (False, True) if chunk % 2 == 0 else (True, False):
+            with baseline() if is_baseline else nullcontext():
+                t0 = time.process_time()
+                for _ in range(per_chunk):
+                    call(next(numbers))
+                spent[is_baseline] += time.process_time() - t0
+    calls = per_chunk * (n // per_chunk)
+    return spent[False] / calls, spent[True] / calls

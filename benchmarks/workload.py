@@ -171,6 +171,12 @@ class Sizes:
     paging_jobs: int
     memory_jobs: int
     async_calls: int  # calls per timed turn through aiobotocore
+    growth_jobs: tuple[int, int]  # jobs in the partition: the small store and the large one
+    growth_runs: tuple[int, int]  # runs of one job: the small history and the large one
+    growth_rounds: int  # rounds of the growth measure (its bar, 1.3, needs fewer)
+    growth_batch: int  # calls per timed batch in the growth measure (pages: page_batch)
+    release_tests: int  # tests run one after another to see that their memory is released
+    release_jobs: int  # jobs each of those tests creates
 
 
 FULL = Sizes(
@@ -189,6 +195,12 @@ FULL = Sizes(
     paging_jobs=10_000,
     memory_jobs=10_000,
     async_calls=200,
+    growth_jobs=(100, 50_000),
+    growth_runs=(10, 5_000),
+    growth_rounds=7,
+    growth_batch=60,
+    release_tests=200,
+    release_jobs=50,
 )
 QUICK = Sizes(
     name="quick",
@@ -204,4 +216,10 @@ QUICK = Sizes(
     paging_jobs=3 * PAGE,
     memory_jobs=3 * PAGE,
     async_calls=3,
+    growth_jobs=(20, 60),
+    growth_runs=(10, 30),
+    growth_rounds=1,
+    growth_batch=2,
+    release_tests=3,
+    release_jobs=5,
 )
