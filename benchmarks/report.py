@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import endpoint
 from async_clients import AsyncResult
 from growth import Growth, Release
 from scenarios import Memory
@@ -47,6 +48,7 @@ class Results:
     memory: Memory
     async_calls: AsyncResult | None
     plugin_load: Samples
+    endpoint: endpoint.EndpointResult
     growth: Growth
     release: Release
 
@@ -145,6 +147,14 @@ def bars(res: Results) -> list[Bar]:
         )
     )
     out += growth_bars(res.growth, res.release)
+    for text, measured, limit in endpoint.bar_rows(res.endpoint):
+        # The endpoint gives shares as fractions (limit 0.05); shown here in percent.
+        share = limit < 1
+        if share and measured is not None:
+            measured *= 100
+        out.append(
+            Bar(text, measured, limit * 100 if share else limit, True, " %" if share else "x")
+        )
     unused = res.plugin_load.median("the plugin (every pytest run)")
     out.append(
         Bar(
@@ -235,6 +245,8 @@ def render(res: Results) -> str:
         *render_growth(res.growth, res.release),
         *render_async(res.async_calls),
         *render_plugin_load(res.plugin_load),
+        "",
+        *endpoint.render(res.endpoint),
         "",
         "### Bars",
         "",

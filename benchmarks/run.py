@@ -36,6 +36,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import endpoint
 from async_clients import measure_async
 from baselines import (
     Canned,
@@ -121,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     async_result = measure_async(sizes.rounds, sizes.async_calls)
     progress("loading the plugin: whole pytest runs")
     plugin_load = measure_plugin_load(sizes.rounds)
+    progress("the loopback endpoint: a child process's request, set-up and teardown")
+    endpoint_result = endpoint.measure(sizes.rounds, quick=sizes.name != FULL.name)
     results = Results(
         sizes=sizes,
         command=command,
@@ -137,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plugin_load=plugin_load,
         growth=growth,
         release=release,
+        endpoint=endpoint_result,
     )
     body = render(results)
     print(body)

@@ -106,6 +106,7 @@ def test_moto_has_no_update_job_row(quick_run: tuple[str, str]) -> None:
         rf"^Memory \(tracemalloc\) for 300 stored jobs: peak {NUMBER} MB",
         rf"^\| the plugin \(every pytest run\) \| `import pytest_gluejobs\.plugin` \| {NUMBER} ms",
         rf"^\| the fake \(a run's first glue_jobs test\) \| `.*` \| {NUMBER} ms \|",
+        rf"^\| GetJob through boto3, wall-clock \| {NUMBER} µs \| {NUMBER} µs \|",
     ],
 )
 def test_setup_scaling_and_memory_are_measured(quick_run: tuple[str, str], measure: str) -> None:
@@ -147,7 +148,7 @@ def test_every_bar_has_a_verdict(quick_run: tuple[str, str]) -> None:
     report, _ = quick_run
     bars = report.split("### Bars", 1)[1]
     verdicts = re.findall(r"^\| .+ \| .+ \| (pass|\*\*FAIL\*\*|not measured) \|$", bars, re.M)
-    assert len(verdicts) == 14, bars
+    assert len(verdicts) == 16, bars
 
 
 def test_report_is_printed_and_says_it_is_a_quick_run(quick_run: tuple[str, str]) -> None:
