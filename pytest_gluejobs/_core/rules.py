@@ -14,11 +14,13 @@ from typing import Any
 from .errors import GlueError, invalid_input
 from .versions import AUTO, KNOWN, GlueVersion, GlueVersions
 
-#: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray). Any other
-#: name is accepted and treated as Python shell (research U.4).
+#: Job commands Glue knows (https://docs.aws.amazon.com/glue/latest/webapi/API_JobCommand.html). Any
+#: other name is accepted and treated as Python shell, as Glue does
+#: (https://github.com/hashicorp/terraform-provider-aws/issues/8526).
 JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glueray")
 
-#: DPUs per worker, from the WorkerType documentation in the service model (research §2.6).
+#: DPUs per worker, from the WorkerType documentation in the service model
+#: (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html).
 DPU_PER_WORKER: dict[str, float] = {
     "Standard": 1.0,
     "G.025X": 0.25,
@@ -47,9 +49,9 @@ _SPARK_COMMANDS = ("glueetl", "gluestreaming")
 class JobRules:
     """Glue's rules for job definitions, for one fake: its Glue versions and its default.
 
-    With a default version that has reached end of life (the seed's 0.9), every known version is
-    accepted, as Glue did in 2019; with a current default (``6.0``, today's), versions past end of
-    life are refused for new definitions, as Glue does today.
+    With a default version that has reached end of life (0.9, Glue's original default), every
+    known version is accepted, as Glue did in 2019; with a current default (``6.0``, today's),
+    versions past end of life are refused for new definitions, as Glue does today.
     """
 
     def __init__(self, default_glue_version: str, versions: GlueVersions) -> None:
@@ -185,7 +187,7 @@ class JobRules:
 
 
 def command_kind(command_name: object) -> str | None:
-    """The command whose rules a job follows: unknown names are Python shell (U.4); None if none."""
+    """The command whose rules a job follows: unknown names are Python shell; None if none."""
     if not command_name or not isinstance(command_name, str):
         return None
     return command_name if command_name in JOB_COMMANDS else "pythonshell"

@@ -1,6 +1,7 @@
 """Job runs: StartJobRun, GetJobRun, GetJobRuns and BatchStopJobRun, as Glue makes and reports runs.
 
-Sources: research/glue-job-runs.md (facts §0-§4, open questions 1-16 with the choices taken here).
+Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html, recorded runs, and
+the choices where Glue documents nothing, all listed in docs/fidelity.md ("Job runs").
 A run moves one step per read (GetJobRun, or a GetJobRuns page that lists it) through the states
 its job was scripted with (default RUNNING then SUCCEEDED), so pollers that really sleep make
 progress without the wall clock; the fake's clock decides only timeouts and timestamps.
@@ -25,9 +26,9 @@ from .versions import AUTO
 
 #: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
 SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
-#: Final states that carry an ErrorMessage (research open question 6: STOPPED carries none).
+#: Final states that carry an ErrorMessage (STOPPED carries none; docs/fidelity.md).
 _WITH_ERROR_MESSAGE = ("FAILED", "TIMEOUT", "ERROR")
-#: GetJobRuns page size when MaxResults is omitted (undocumented; research open question 11).
+#: GetJobRuns page size when MaxResults is omitted (undocumented; docs/fidelity.md).
 DEFAULT_PAGE_SIZE = 100
 
 _RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
@@ -78,7 +79,7 @@ class JobRuns:
         jobs = self.store.jobs_of(partition)
         record = jobs.jobs.get(name)
         if record is None:
-            # research §4.3 (LIVE): the text names no job.
+            # Reported against the real service: the text names no job (docs/fidelity.md).
             raise GlueError(
                 "EntityNotFoundException", "Failed to start job run due to missing metadata."
             )
@@ -88,7 +89,7 @@ class JobRuns:
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
         if len(jobs.run_index(name).unfinished) >= limit:
             if not data["JobRunQueuingEnabled"]:
-                # research §4.1 (REC): no period, the job's name.
+                # Recorded: no period, the job's name (docs/fidelity.md).
                 raise GlueError(
                     "ConcurrentRunsExceededException", f"Concurrent runs exceeded for {name}"
                 )
@@ -113,7 +114,8 @@ class JobRuns:
         command = job["Command"]
         kind = command_kind(command.get("Name")) or "pythonshell"
         version = job.get("GlueVersion")
-        if version == AUTO:  # a run shows the version it really used, never auto (U.2)
+        if version == AUTO:  # a run shows the version it really used, never auto
+            # (https://docs.aws.amazon.com/glue/latest/dg/auto-version-upgrades.html)
             version = job.get("AutoUpgradeMetadata", {}).get("SourceVersion")
         known = self.rules.versions.get(version) if version else None
         if (
@@ -122,7 +124,7 @@ class JobRuns:
             and known.end_of_life is not None
             and known.end_of_life <= now.date()
         ):
-            # research open question 8: the only real wording for a version a run cannot use.
+            # The only recorded wording for a version a run cannot use (docs/fidelity.md).
             raise invalid_input(f"Given GlueVersion [{version}] is not valid.")
         problems: list[str] = []
         sizing = _run_sizing(job, params, kind, command.get("Name"), problems)
@@ -152,7 +154,8 @@ class JobRuns:
         if params.get("JobRunId"):
             data["PreviousRunId"] = params["JobRunId"]
         if params.get("Arguments"):
-            # research §0.4 (REC): only what StartJobRun sent, never the job's DefaultArguments;
+            # Recorded (https://github.com/aws/aws-cli/blob/develop/awscli/examples/glue/get-job-run.rst):
+            # only what StartJobRun sent, never the job's DefaultArguments;
             # no key at all for no (or empty) arguments (open question 4).
             data["Arguments"] = dict(params["Arguments"])
         data.update(sizing)
@@ -268,7 +271,7 @@ class JobRuns:
             self._retry(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
-        # research §4.6 (REC): a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
+        # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
         data = failed.data
         attempt = data["Attempt"] + 1
         base = data["Id"].split("_attempt_")[0]
@@ -340,7 +343,7 @@ class JobRuns:
                 run.data["JobRunState"] = "STOPPING"
                 run.data["LastModifiedOn"] = now
                 stopped.append({"JobName": name, "JobRunId": run_id})
-        # research §1.3 (REC): both keys always, as lists (Airflow reads them by key).
+        # Recorded: both keys always, as lists (Airflow reads them by key); docs/fidelity.md.
         return {"SuccessfulSubmissions": stopped, "Errors": errors}
 
 
@@ -358,7 +361,7 @@ def _deadline(data: Mapping[str, Any]) -> datetime:
 
 
 def _job_not_found() -> GlueError:
-    # research open question 9: GetJob's recorded text (unverified for the run operations).
+    # GetJob's recorded text (unverified for the run operations; docs/fidelity.md).
     return GlueError("EntityNotFoundException", "Job not found.")
 
 
@@ -387,7 +390,7 @@ def _run_sizing(
 
 
 def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:
-    # research §3.2 (REC) and open question 16.
+    # Recorded log groups (docs/fidelity.md).
     security = params.get("SecurityConfiguration", job.get("SecurityConfiguration"))
     if security:
         role = str(job.get("Role", "")).rsplit("/", 1)[-1]

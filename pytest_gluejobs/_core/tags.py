@@ -1,8 +1,9 @@
 """TagResource, UntagResource and GetTags on job ARNs: the same tags CreateJob sets.
 
-Sources: research/glue-job-runs.md §7 and open questions 12-13. Tags live in the job's record, so
-ListJobs' tag filter sees every change. Only jobs are faked: an ARN of another kind of resource is
-OutsideTheFake, which the transport raises as UnsupportedOperation.
+Sources: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html and docs/fidelity.md.
+Tags live in the job's record, so ListJobs' tag filter sees every change. Only jobs are faked: an
+ARN of another kind of resource is OutsideTheFake, which the transport raises as
+UnsupportedOperation.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs
     jobs = store.jobs_of(partition)
     record = jobs.jobs.get(name)
     if record is None or (account, region) != partition:
-        # research open question 12: a well-formed ARN of a job that is not there (in the
-        # account and region the request was signed for).
+        # Glue documents nothing here (docs/fidelity.md): a well-formed ARN of a job that is not
+        # there (in the account and region the request was signed for).
         raise GlueError("EntityNotFoundException", f"Job {name} not found.")
     return jobs, name, record
 
@@ -56,7 +57,7 @@ def tag_resource(store: JobStore, params: dict[str, Any], partition: Partition) 
     jobs, name, record = _job(store, params["ResourceArn"], partition)
     added: dict[str, str] = params["TagsToAdd"]
     check_tag_keys(added)
-    tags = {**record.tags, **added}  # research §7.2 (LIVE): merged key by key
+    tags = {**record.tags, **added}  # merged key by key, as observed of the real service
     if len(tags) > MAX_TAGS:
         raise invalid_input(
             f"A job can have at most {MAX_TAGS} tags; {name} would have {len(tags)}. Remove some "
@@ -69,11 +70,11 @@ def tag_resource(store: JobStore, params: dict[str, Any], partition: Partition) 
 def untag_resource(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
     jobs, name, record = _job(store, params["ResourceArn"], partition)
     removed = set(params["TagsToRemove"])
-    # research open question 13: removing an absent key is a no-op (idempotent clean-up).
+    # Undocumented (docs/fidelity.md): removing an absent key is a no-op (idempotent clean-up).
     jobs.put(name, record.data, {k: v for k, v in record.tags.items() if k not in removed})
     return {}
 
 
 def get_tags(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
     _, _, record = _job(store, params["ResourceArn"], partition)
-    return {"Tags": dict(record.tags)}  # always the key, {} when untagged (research §7.1)
+    return {"Tags": dict(record.tags)}  # always the key, {} when untagged (API_GetTags.html)
