@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import invalid_input
+from .sizing import CAPACITY_WITH_WORKERS, check_sizing, fill_capacity
 from .versions import AUTO, KNOWN, GlueVersion, GlueVersions
 from .workers import JobCommand, job_command, worker_type
 
@@ -26,9 +27,6 @@ JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glu
 TIMEOUT_LIMIT_MINUTES = 10080
 
 _SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
-_CAPACITY_WITH_WORKERS = (
-    "Please do not set Max Capacity if using Worker Type and Number of Workers."
-)
 
 
 class JobRules:
@@ -81,8 +79,8 @@ class JobRules:
         today = last_modified_on.date()
         version = self._version(job, version_name, kind, current, named, today)
 
-        self._check_sizing(job, kind, command_name, version)
-        _fill_capacity(job, kind, command_name)
+        check_sizing(job, kind, command_name, version)
+        fill_capacity(job, kind, command_name)
         self._check_command(job, kind, command_name, version, today)
         _fill_timeout(job, kind, version)
         if job.get("ExecutionClass") == "FLEX":
@@ -134,14 +132,14 @@ class JobRules:
             if (sends_workers and not job_workers and kind.workers) or (
                 sends_capacity and job_workers
             ):
-                raise invalid_input(_CAPACITY_WITH_WORKERS)
+                raise invalid_input(CAPACITY_WITH_WORKERS)
             sizing = dict(sent)
             if sends_workers:
                 for member in ("WorkerType", "NumberOfWorkers"):
                     if member not in sizing and job.get(member) is not None:
                         sizing[member] = job[member]
-            self._check_sizing(sizing, kind, command_name, version)
-            _fill_capacity(sizing, kind, command_name)
+            check_sizing(sizing, kind, command_name, version)
+            fill_capacity(sizing, kind, command_name)
         timeout = params.get("Timeout")
         if timeout is not None and not kind.timeout_allowed:
             raise invalid_input("Timeout not supported for Ray jobs")
@@ -221,40 +219,6 @@ class JobRules:
         assert version is not None
         return version
 
-    def _check_sizing(
-        self,
-        job: Mapping[str, Any],
-        kind: JobCommand,
-        command_name: str,
-        version: GlueVersion | None,
-    ) -> None:
-        capacity = job.get("MaxCapacity")
-        allocated = job.get("AllocatedCapacity")
-        workers_type = job.get("WorkerType")
-        workers = job.get("NumberOfWorkers")
-        # A worker job read back with GetJob (both capacities and workers) is answered with the
-        # workers rule (cdk-real-drift, "proven live").
-        if (capacity is not None or allocated is not None) and (
-            workers_type is not None or workers is not None
-        ):
-            raise invalid_input(_CAPACITY_WITH_WORKERS)
-        if capacity is not None and allocated is not None:
-            raise invalid_input("Please set only Allocated Capacity or Max Capacity.")
-        if not kind.workers and workers_type is not None:
-            raise invalid_input(f"Worker Type is not supported for Job Command {command_name}")
-        if kind.workers_required and workers_type != "Z.2X":
-            raise invalid_input(
-                "Worker type cannot be null and only [Z.2X] worker types are supported for "
-                "glueray jobs"
-            )
-        if (workers_type is None) != (workers is None):
-            raise invalid_input(
-                "Please set both Worker Type and Number of Workers, or neither "
-                f"(got WorkerType={workers_type!r}, NumberOfWorkers={workers!r})."
-            )
-        if workers_type is not None and workers is not None:
-            _check_workers(workers_type, workers, kind, command_name, version)
-
     def _check_command(
         self,
         job: dict[str, Any],
@@ -311,68 +275,6 @@ def command_kind(command_name: object) -> str | None:
     """The name of the command whose rules a job follows (unknown names: pythonshell)."""
     kind = job_command(command_name)
     return None if kind is None else kind.name
-
-
-def _check_workers(
-    name: str,
-    workers: int,
-    kind: JobCommand,
-    command_name: str,
-    version: GlueVersion | None,
-) -> None:
-    row = worker_type(name)
-    if row is None:
-        return
-    if kind.name not in row.commands:
-        raise invalid_input(f"Worker type {name} is not supported for Job Command {command_name}")
-    if version is not None and (version.number < row.since or version.name in row.not_on):
-        # terraform-provider-aws #44420 (REC): the wording for G.4X on 5.0.
-        raise invalid_input(f"Worker type {name} is not supported for Glue Version {version.name}")
-    if workers < row.min_workers:
-        raise invalid_input(
-            f"To use Worker Type {name}, minimum allowed value of Number of Workers is "
-            f"{row.min_workers}."
-        )
-    if row.max_workers is not None and workers > row.max_workers:
-        raise invalid_input(
-            f"To use Worker Type {name}, maximum allowed value of Number of Workers "
-            f"is {row.max_workers}."
-        )
-
-
-def _fill_capacity(job: dict[str, Any], kind: JobCommand, command_name: str) -> None:
-    """MaxCapacity and AllocatedCapacity as GetJob shows them (both, always)."""
-    workers_type = job.get("WorkerType")
-    if workers_type is not None:
-        row = worker_type(workers_type)
-        if row is not None:
-            _set_capacity(job, row.dpu * job["NumberOfWorkers"])
-        return
-    sent = job.get("MaxCapacity", job.get("AllocatedCapacity"))
-    capacity = kind.default_capacity if sent is None else float(sent)
-    if capacity is None:
-        return
-    if kind.capacities is not None:
-        if capacity not in kind.capacities:
-            allowed = " or ".join(f"{value:g}" for value in kind.capacities)
-            raise invalid_input(
-                f"Max Capacity for Job Command {command_name} must be {allowed} DPU; "
-                f"got {capacity:g}."
-            )
-    else:
-        low, high = kind.capacity_range
-        if not capacity.is_integer() or not low <= capacity <= high:
-            raise invalid_input(
-                f"Max Capacity for Job Command {command_name} must be a whole number of DPUs "
-                f"from {low} to {high}; got {capacity:g}."
-            )
-    _set_capacity(job, capacity)
-
-
-def _set_capacity(job: dict[str, Any], dpus: float) -> None:
-    # GetJob echoes both MaxCapacity (double) and the deprecated AllocatedCapacity (whole part).
-    job["MaxCapacity"] = dpus
-    job["AllocatedCapacity"] = int(dpus)
 
 
 def _fill_timeout(job: dict[str, Any], kind: JobCommand, version: GlueVersion) -> None:
