@@ -153,19 +153,36 @@ def _fake_module_if_used() -> ModuleType | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # A marked test gets the fake even if it does not name the fixture. The fake comes first, so
-    # that it is active during the test's other fixtures too, and so that `monkeypatch` (and any
-    # fixture set up after it) is undone before the fake restores the environment it changed.
+    # A marked test gets the fake even if it does not name the fixture. The fake comes before the
+    # test's other function-scoped fixtures, so that it is active while they run, and so that
+    # `monkeypatch` (and any fixture set up after the fake) is undone before the fake restores
+    # the environment it changed, whatever order the test names them in.
     for item in items:
         fixturenames = getattr(item, "fixturenames", None)
         if fixturenames is None:
             continue
+        wanted = item.get_closest_marker("glue_fault") or item.get_closest_marker("glue_jobs")
+        if "glue_jobs" not in fixturenames and not wanted:
+            continue
+        first = _first_function_scoped(item, fixturenames)
         if "glue_jobs" in fixturenames:
-            if fixturenames[0] != "glue_jobs":
-                fixturenames.remove("glue_jobs")
-                fixturenames.insert(0, "glue_jobs")
-        elif item.get_closest_marker("glue_fault") or item.get_closest_marker("glue_jobs"):
-            fixturenames.insert(0, "glue_jobs")
+            if fixturenames.index("glue_jobs") <= first:
+                continue
+            fixturenames.remove("glue_jobs")
+        fixturenames.insert(first, "glue_jobs")
+
+
+def _first_function_scoped(item: pytest.Item, names: list[str]) -> int:
+    """Where the test's function-scoped fixtures begin (pytest sets up wider scopes first)."""
+    # pytest keeps the fixture definitions an item uses on its _fixtureinfo; without them (an
+    # item of another kind), no wider scope is known and the start of the list is the place.
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = getattr(info, "name2fixturedefs", {})
+    for index, name in enumerate(names):
+        found = definitions.get(name)
+        if not found or found[-1].scope == "function":
+            return index
+    return len(names)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
