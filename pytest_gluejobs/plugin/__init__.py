@@ -111,6 +111,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: The name pytest registers this module under when it loads it from its entry point.
+_ENTRY_POINT_NAME = "gluejobs"
+
+
+@pytest.hookimpl
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager: Any) -> None:
+    # Loaded by its entry point and by its module name too (`-p pytest_gluejobs.plugin`,
+    # `pytest_plugins = [...]`), pytest would register this module twice and stop with "Plugin
+    # already registered under a different name". Once registered, the other name is taken.
+    if plugin is not sys.modules[__name__]:
+        return
+    for other in (_ENTRY_POINT_NAME, __name__):
+        if other != plugin_name and manager.get_plugin(other) is None:
+            manager.set_blocked(other)
+
+
 _FAKES_BEFORE = pytest.StashKey[int]()
 _GUARDED = pytest.StashKey[bool]()
 #: The ini options' values, by the keyword of the glue_jobs marker they set the default of.
