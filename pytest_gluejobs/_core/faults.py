@@ -12,8 +12,8 @@ from .errors import GlueError
 from .model import OPERATIONS, declared_errors
 from .tags import job_name_of
 
-#: Not declared on the job operations, but Glue answers it and botocore retries it
-#: (research §6, §8).
+#: Not declared on the job operations, but Glue answers it (AWS's common errors:
+#: https://docs.aws.amazon.com/glue/latest/webapi/CommonErrors.html) and botocore retries it.
 THROTTLING = "ThrottlingException"
 
 _DEFAULT_MESSAGES = {
