@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from .._core.versions import DEFAULT_GLUE_VERSION
+from .._core.versions import DEFAULT_GLUE_VERSION, TODAYS_DEFAULT
 from .._options import FakeOptions, TestSetup
 from .._transport import guard as _guard
 from . import snapshot_files as _snapshot_plugin
@@ -55,7 +55,7 @@ _GLUE_FAULT_MARKER = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("gluejobs", "pytest-gluejobs: a fake AWS Glue job-definition API")
+    group = parser.getgroup("gluejobs", "pytest-gluejobs: an in-process fake of AWS Glue")
     group.addoption(
         "--glue-snapshot-update",
         action="store_true",
@@ -94,7 +94,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "glue_jobs_default_glue_version",
         f"GlueVersion given to jobs created without one (default {DEFAULT_GLUE_VERSION}; "
-        "0.9 reproduces the API reference's era)",
+        f"{TODAYS_DEFAULT} is today's Glue, 0.9 the era of the Glue API reference)",
         default=DEFAULT_GLUE_VERSION,
     )
     parser.addini(
@@ -245,11 +245,14 @@ def glue_jobs(request: pytest.FixtureRequest) -> Iterator[GlueJobsFake]:
     with fake:
         for params in setup.jobs:
             fake.add_job(**params)
-        if isinstance(setup.run_states, dict):
-            for job_name, states in setup.run_states.items():
+        scripts = setup.run_states
+        if not isinstance(scripts, dict):
+            scripts = {} if scripts is None else {"*": scripts}
+        for job_name, states in scripts.items():
+            try:
                 fake.run_states(job_name, *states)
-        elif setup.run_states is not None:
-            fake.run_states("*", *setup.run_states)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"@pytest.mark.glue_jobs: {error}") from None
         for marker in reversed(list(request.node.iter_markers("glue_fault"))):
             try:
                 fake.fail(*marker.args, **marker.kwargs)
