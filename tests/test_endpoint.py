@@ -332,15 +332,20 @@ def test_a_fake_starts_where_sockets_are_forbidden(monkeypatch: pytest.MonkeyPat
 def test_a_forked_child_does_not_keep_the_port_open(glue_jobs: GlueJobsFake) -> None:
     url = glue_jobs.endpoint_url
     reader, writer = os.pipe()
+    ready_reader, ready_writer = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the forked child: outlive the fake, holding whatever it inherited
+    if pid == 0:  # the forked child: outlive the fake, holding whatever it kept after the fork
         os.close(writer)
+        os.write(ready_writer, b"r")  # the fork's hooks have run by now
         os.read(reader, 1)
         os._exit(0)
     os.close(reader)
     try:
+        assert os.read(ready_reader, 1) == b"r"
         glue_jobs.stop()
         assert _refused(url)
     finally:
         os.close(writer)
+        os.close(ready_reader)
+        os.close(ready_writer)
         os.waitpid(pid, 0)
