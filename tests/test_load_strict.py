@@ -61,11 +61,18 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _made_by_the_fake(kinds: list[str], runs: int) -> dict[str, Any]:
-    """A snapshot (with timestamps) of jobs of ``kinds``, each with ``runs`` runs in all states."""
+def _made_by_the_fake(
+    kinds: list[str], runs: int, ending: str = "SUCCEEDED", updated: bool = False
+) -> dict[str, Any]:
+    """A snapshot (with timestamps) of jobs of ``kinds``, each with ``runs`` runs in all states.
+
+    Runs end ``ending`` (a FAILED run of a job with MaxRetries is retried); one is stopped, one
+    finished by hand; with ``updated`` every job is updated (UpdateJob) after its runs.
+    """
     with mock_glue_jobs() as fake:
-        fake.freeze_time(T0)
+        clock = fake.freeze_time(T0)
         glue = boto3.client("glue")
+        fake.run_states("*", "RUNNING", ending, error_message=f"ended {ending}")
         for index, kind in enumerate(kinds):
             name = f"{kind}-{index}"
             # Runs of the queued kind wait their turn; the others run side by side.
@@ -73,12 +80,23 @@ def _made_by_the_fake(kinds: list[str], runs: int) -> dict[str, Any]:
                 {} if kind == "queued" else {"ExecutionProperty": {"MaxConcurrentRuns": 9}}
             )
             glue.create_job(Name=name, Role="GlueRole", **side_by_side, **KINDS[kind])
+            started = []
             for number in range(runs):
                 run_id = glue.start_job_run(
                     JobName=name, Arguments={"--day": str(number)}, Timeout=30
                 )["JobRunId"]
+                started.append(run_id)
                 for _ in range(number % 3):  # some starting, some running, some done
                     glue.get_job_run(JobName=name, RunId=run_id)
+            active = [run["Id"] for run in fake.runs(name) if "CompletedOn" not in run]
+            if active:
+                glue.batch_stop_job_run(JobName=name, JobRunIds=active[:1])
+            if len(active) > 1:
+                fake.finish_run(active[1], "ERROR", error_message="by hand")
+            if updated:
+                clock.tick(60)
+                definition = {k: v for k, v in KINDS[kind].items() if k != "Tags"}
+                glue.update_job(JobName=name, JobUpdate={"Role": "OtherRole", **definition})
         return fake.snapshot(timestamps=True)
 
 
@@ -94,9 +112,13 @@ def test_load_of_a_snapshot_gives_the_snapshot_back(kind: str) -> None:
 @given(
     kinds=st.lists(st.sampled_from(sorted(KINDS)), min_size=1, max_size=4),
     runs=st.integers(min_value=0, max_value=4),
+    ending=st.sampled_from(["SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"]),
+    updated=st.booleans(),
 )
-def test_load_is_the_inverse_of_snapshot_for_every_kind_of_job(kinds: list[str], runs: int) -> None:
-    state = _made_by_the_fake(kinds, runs)
+def test_load_is_the_inverse_of_snapshot_for_every_kind_of_job(
+    kinds: list[str], runs: int, ending: str, updated: bool
+) -> None:
+    state = _made_by_the_fake(kinds, runs, ending, updated)
     with mock_glue_jobs() as fresh:
         fresh.load(copy.deepcopy(state))
         assert fresh.snapshot(timestamps=True) == state
@@ -147,7 +169,7 @@ MALFORMED = [
     ),
     pytest.param(
         _set("CompletedOn", "2026-03-01T12:00:00+00:00"),
-        "field CompletedOn is set; the run is STARTING",
+        "field CompletedOn is set; the run is STOPPING, it has not ended",
         id="Completed-while-starting",
     ),
 ]
