@@ -88,7 +88,7 @@ def current_or_none() -> Answerer | None:
 
 
 def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None]) -> None:
-    """Make ``owner``'s ``answerer`` answer this context's requests (RuntimeError if it does).
+    """Make ``owner``'s ``answerer`` answer this context's requests (RuntimeError if it is already).
 
     ``environ`` is applied to ``os.environ`` (a value of None removes the variable).
     """
