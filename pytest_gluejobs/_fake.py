@@ -21,8 +21,8 @@ from ._core.service import now as _now
 from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._transport import activation as _activation
-from ._transport import guard as _guard
 from ._transport import interceptor as _interceptor
+from ._transport import server as _server
 from ._transport.calls import Call, CallLog
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
@@ -113,6 +113,7 @@ class GlueJobsFake:
             default_partition=(account_id, region),
             real_retry_sleep=real_retry_sleep,
         )
+        self._endpoint: _server.LoopbackEndpoint | None = None
         self._freezers: list[Any] = []
         #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
         self.snapshot_context: _snapshots.SnapshotContext | None = None
@@ -138,7 +139,11 @@ class GlueJobsFake:
         environ: dict[str, str | None] = dict.fromkeys(_UNSET_WHILE_ACTIVE)
         environ.update(_SET_WHILE_ACTIVE)
         environ["AWS_DEFAULT_REGION"] = self.region
-        # Child processes (`aws glue ...`, scripts) send their Glue requests here, not to AWS.
+        # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
+        environ["AWS_REGION"] = self.region
+        # Child processes (`aws glue ...`, scripts, other SDKs) send their Glue requests to this
+        # fake's loopback endpoint, not to AWS.
+        self._open_endpoint()
         environ["AWS_ENDPOINT_URL_GLUE"] = self.endpoint_url
         _activation.activate(self, self._interceptor, environ)
         return self
@@ -149,16 +154,9 @@ class GlueJobsFake:
             while self._freezers:
                 self._freezers.pop().stop()
         finally:
+            if self._endpoint is not None:
+                self._endpoint.close()
             _activation.deactivate(self)
-
-    @property
-    def endpoint_url(self) -> str:
-        """The loopback address child processes are pointed at while the fake is active.
-
-        Nothing answers there yet: a Glue request from a child process fails at once with a
-        connection error, on this machine, instead of reaching AWS.
-        """
-        return _guard.unreachable_endpoint()
 
     def __enter__(self) -> GlueJobsFake:
         return self.start()
@@ -181,6 +179,26 @@ class GlueJobsFake:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _open_endpoint(self) -> None:
+        # Before activation, whose environment names it; kept when a second start is refused.
+        if self._endpoint is None or self._endpoint.closed:
+            self._endpoint = _server.LoopbackEndpoint(self._interceptor)
+
+    @property
+    def endpoint_url(self) -> str:
+        """The loopback address (``http://127.0.0.1:<port>``) where other processes reach the fake.
+
+        While the fake is active its child processes inherit it as ``AWS_ENDPOINT_URL_GLUE``, with
+        credentials it answers. Each start opens a new port; once the fake stops, its port
+        refuses connections.
+        """
+        if self._endpoint is None:
+            raise RuntimeError(
+                "This Glue fake has not been started, so it has no endpoint yet: use the "
+                "glue_jobs fixture, or read endpoint_url inside `with mock_glue_jobs() as fake:`."
+            )
+        return self._endpoint.url
 
     # -- clients and state ---------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import pytest
 from botocore.config import Config
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
-from pytest_gluejobs._transport import guard
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 
@@ -99,7 +98,6 @@ def test_a_process_that_may_not_open_sockets_still_gets_a_loopback_endpoint(
     def forbidden(*args: object, **kwargs: object) -> None:
         raise RuntimeError("A test tried to use socket.socket.")
 
-    monkeypatch.setattr(guard, "_unreachable", None)
     monkeypatch.setattr(socket, "socket", forbidden)
     with mock_glue_jobs() as fake:
         assert fake.endpoint_url == "http://127.0.0.1:1"

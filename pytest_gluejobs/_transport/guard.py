@@ -3,15 +3,10 @@
 The pytest plugin turns it on for a session (ini ``glue_jobs_block_real_glue`` or
 ``--glue-block-real-glue``) and names the running test; the transport asks it what to raise. It
 covers botocore and aiobotocore clients in this process. Child processes are kept from AWS another
-way: while a fake is active they inherit ``AWS_ENDPOINT_URL_GLUE``, a loopback address from
-``unreachable_endpoint`` where nothing answers.
+way: while a fake is active they inherit ``AWS_ENDPOINT_URL_GLUE``, the fake's loopback endpoint.
 """
 
 from __future__ import annotations
-
-import atexit
-import socket
-import threading
 
 from .errors import RealGlueBlocked
 
@@ -44,28 +39,3 @@ def blocked(operation: str) -> RealGlueBlocked:
         "three ways: ask for the `glue_jobs` fixture; mark the test `@pytest.mark.glue_jobs` "
         "(or `@pytest.mark.glue_fault(...)`); or run the code inside `with mock_glue_jobs():`."
     )
-
-
-_unreachable: socket.socket | None = None
-_unreachable_lock = threading.Lock()
-
-
-def unreachable_endpoint() -> str:
-    """``http://127.0.0.1:<port>``, a loopback address where a connection is refused at once.
-
-    The port is bound, never listened on, and kept for the life of the process, so no other
-    program can take it: a Glue request a child process sends there fails on this machine.
-    """
-    global _unreachable
-    with _unreachable_lock:
-        if _unreachable is None:
-            try:
-                reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                reserved.bind(("127.0.0.1", 0))
-            except Exception:  # sockets forbidden in this process (pytest-socket, say)
-                # Port 1 (tcpmux) is all but never served; tried again at the next start.
-                return "http://127.0.0.1:1"
-            atexit.register(reserved.close)
-            _unreachable = reserved
-        port = _unreachable.getsockname()[1]
-    return f"http://127.0.0.1:{port}"

@@ -299,6 +299,16 @@ def answer(
             target = _header(request, "X-Amz-Target") or ""
             raise _guard.blocked(target.removeprefix(_TARGET_PREFIX)[:100])
         return None
+    return answer_with(interceptor, endpoint, request, build)
+
+
+def answer_with(
+    interceptor: _registry.Answerer,
+    endpoint: Any,
+    request: AWSPreparedRequest,
+    build: ResponseBuilder,
+) -> AWSResponse:
+    """``interceptor``'s answer to a Glue request (the loopback endpoint names its fake)."""
     try:
         return interceptor.respond(endpoint, request, build)
     except UnknownTarget as unknown:
