@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
-from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
+from .rules import JobRules, command_kind
 from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
 from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
 from .run_records import Run as Run  # re-exported: snapshots build runs
@@ -24,15 +24,22 @@ from .run_records import Script
 from .store import JobStore, Partition, PartitionJobs
 from .versions import AUTO
 
-#: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
-SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
+#: States a test may script (STOPPING comes from BatchStopJobRun). Every run begins in STARTING,
+#: which its first read shows; a script that starts with STARTING holds it for more reads.
+SCRIPTABLE_STATES = ("STARTING", "RUNNING", "WAITING", *FINAL_STATES)
 #: Final states that carry an ErrorMessage (STOPPED carries none; docs/fidelity.md).
 _WITH_ERROR_MESSAGE = ("FAILED", "TIMEOUT", "ERROR")
 #: GetJobRuns page size when MaxResults is omitted (undocumented; docs/fidelity.md).
 DEFAULT_PAGE_SIZE = 100
 
-_RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
-_SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
+#: Members a run takes from its job unless StartJobRun sends its own (model ``JobRun``; a
+#: streaming run shows its job's MaintenanceWindow).
+_RUN_MEMBERS_FROM_JOB = (
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "ExecutionClass",
+    "MaintenanceWindow",
+)
 
 
 def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:
@@ -48,8 +55,7 @@ def make_script(states: tuple[str, ...], error_message: str | None = None) -> Sc
             hint = f" Did you mean {near[0]!r}?" if near else ""
             raise ValueError(
                 f"run_states: {state!r} is not a state a run can be scripted through "
-                f"({', '.join(SCRIPTABLE_STATES)}; STARTING is where every run begins, STOPPING "
-                f"comes from BatchStopJobRun).{hint}"
+                f"({', '.join(SCRIPTABLE_STATES)}; STOPPING comes from BatchStopJobRun).{hint}"
             )
     if error_message is not None and not isinstance(error_message, str):
         raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
@@ -105,8 +111,17 @@ class JobRuns:
                 f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
             ).hexdigest()
         )
-        runs.append(Run(data, jobs.scripts.get(name, self.default_script), self._sequence))
+        runs.append(Run(data, self._launch(jobs, name, data), self._sequence))
         return {"JobRunId": data["Id"]}
+
+    def _launch(self, jobs: PartitionJobs, name: str, data: Mapping[str, Any]) -> Script:
+        """The states a new run goes through: STARTING first (its first read shows it)."""
+        script = jobs.scripts.get(name, self.default_script)
+        if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
+            script = Script(("FAILED",), _executor_failure(data))
+        if script.states[0] != "STARTING":
+            script = Script(("STARTING", *script.states), script.error_message)
+        return script
 
     def _new_run_data(
         self, job: Mapping[str, Any], params: Mapping[str, Any], now: datetime
@@ -117,25 +132,8 @@ class JobRuns:
         if version == AUTO:  # a run shows the version it really used, never auto
             # (https://docs.aws.amazon.com/glue/latest/dg/auto-version-upgrades.html)
             version = job.get("AutoUpgradeMetadata", {}).get("SourceVersion")
-        known = self.rules.versions.get(version) if version else None
-        if (
-            known is not None
-            and self.rules.refuse_end_of_life
-            and known.end_of_life is not None
-            and known.end_of_life <= now.date()
-        ):
-            # The only recorded wording for a version a run cannot use (docs/fidelity.md).
-            raise invalid_input(f"Given GlueVersion [{version}] is not valid.")
-        problems: list[str] = []
-        sizing = _run_sizing(job, params, kind, command.get("Name"), problems)
+        sizing = self.rules.check_run(job, params, now.date())
         timeout = params.get("Timeout", job.get("Timeout"))
-        if timeout is not None and timeout >= TIMEOUT_LIMIT_MINUTES:
-            problems.append(
-                f"Timeout must be less than {TIMEOUT_LIMIT_MINUTES} minutes (7 days); "
-                f"got {timeout}."
-            )
-        if problems:
-            raise invalid_input("; ".join(problems))
         queuing = params.get("JobRunQueuingEnabled")
         if queuing is None:
             queuing = bool(job.get("JobRunQueuingEnabled", False))
@@ -263,6 +261,10 @@ class JobRuns:
                 error_message or run.error_message or default_error_message(state, data)
             )
         record = jobs.jobs.get(name)
+        if _bills_dpu_seconds(data, record.data if record is not None else {}):
+            # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
+            # enabled"; the fake bills every worker for the whole run (an upper bound).
+            data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
         if (
             state == "FAILED"
             and record is not None
@@ -278,7 +280,7 @@ class JobRuns:
         retry = {
             key: value
             for key, value in data.items()
-            if key not in ("CompletedOn", "ErrorMessage", "PreviousRunId")
+            if key not in ("CompletedOn", "ErrorMessage", "PreviousRunId", "DPUSeconds")
         }
         retry.update(
             Id=f"{base}_attempt_{attempt}",
@@ -290,8 +292,7 @@ class JobRuns:
             ExecutionTime=0,
         )
         self._sequence += 1
-        script = jobs.scripts.get(name, self.default_script)
-        jobs.runs[name].append(Run(retry, script, self._sequence))
+        jobs.runs[name].append(Run(retry, self._launch(jobs, name, retry), self._sequence))
 
     def _timed_out(self, data: Mapping[str, Any], now: datetime) -> bool:
         return data.get("Timeout") is not None and now >= _deadline(data)
@@ -365,28 +366,23 @@ def _job_not_found() -> GlueError:
     return GlueError("EntityNotFoundException", "Job not found.")
 
 
-def _run_sizing(
-    job: Mapping[str, Any],
-    params: Mapping[str, Any],
-    kind: str,
-    command_name: str | None,
-    problems: list[str],
-) -> dict[str, Any]:
-    """The run's capacity: the job's, with what StartJobRun sends in place of it.
+def _bills_dpu_seconds(data: Mapping[str, Any], job: Mapping[str, Any]) -> bool:
+    if data.get("ExecutionClass") == "FLEX":
+        return True
+    arguments = {**job.get("DefaultArguments", {}), **data.get("Arguments", {})}
+    return str(arguments.get("--enable-auto-scaling", "")).lower() == "true"
 
-    Workers sent replace the job's capacity (and a worker count alone keeps the job's type);
-    a capacity sent replaces the job's workers. The job's rules then apply to the result.
-    """
-    sent = {member: params[member] for member in _SIZING if params.get(member) is not None}
-    if not sent:
-        return {member: job[member] for member in _SIZING if job.get(member) is not None}
-    sizing = dict(sent)
-    if "WorkerType" in sent or "NumberOfWorkers" in sent:
-        for member in ("WorkerType", "NumberOfWorkers"):
-            if member not in sizing and job.get(member) is not None:
-                sizing[member] = job[member]
-    check_and_fill_capacity(sizing, kind, command_name or kind, problems)
-    return sizing
+
+def _executor_failure(data: Mapping[str, Any]) -> str:
+    # aws-samples/cql-replicator #160 (REC): a G.025X run of a glueetl job fails at launch.
+    request = hashlib.sha256(str(data["Id"]).encode()).hexdigest()
+    request_id = f"{request[:8]}-{request[8:12]}-{request[12:16]}-{request[16:20]}-{request[20:32]}"
+    return (
+        f"JobName:{data['JobName']} and JobRunId:{data['Id']} failed to execute with exception "
+        f"Given GlueVersion [{data.get('GlueVersion')}] is not valid. (Service: "
+        f"AWSGlueJobExecutor; Status Code: 400; Error Code: InvalidInputException; Request ID: "
+        f"{request_id}; Proxy: null)"
+    )
 
 
 def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:

@@ -9,7 +9,11 @@ UnsupportedOperation.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
+
+import botocore.session
+from botocore.exceptions import UnknownRegionError
 
 from .errors import GlueError, OutsideTheFake, invalid_input
 from .rules import check_tag_keys
@@ -18,15 +22,36 @@ from .store import JobRecord, JobStore, Partition, PartitionJobs
 #: The most tags a resource may have (Glue developer guide, tags; model map maximum).
 MAX_TAGS = 50
 
-_ARN = re.compile(r"arn:aws(?:-cn|-us-gov|-iso(?:-[bef])?)?:glue:([^:]*):([^:]*):(.*)", re.DOTALL)
+_ARN = re.compile(r"arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):glue:([^:]*):([^:]*):(.*)", re.DOTALL)
+
+#: ``<resource type>/<name>``: anything else is not an ARN of a Glue resource at all.
+_RESOURCE = re.compile(r"[a-z][a-zA-Z-]*/.+", re.DOTALL)
+
+
+@cache
+def aws_partition(region: str) -> str:
+    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+
+    From botocore's own endpoint data; a region botocore does not know is in ``aws``.
+    """
+    try:
+        return str(botocore.session.get_session().get_partition_for_region(region))
+    except UnknownRegionError:
+        return "aws"
+
+
+def resource_arn(partition: Partition, resource: str) -> str:
+    """The ARN of a Glue resource (``job/<name>``, ``trigger/<name>``) in ``partition``."""
+    account, region = partition
+    return f"arn:{aws_partition(region)}:glue:{region}:{account}:{resource}"
 
 
 def job_name_of(arn: object) -> str | None:
     """The job an ARN names, or None (for fault rules restricted to a job)."""
     match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if match is None or not match.group(3).startswith("job/"):
+    if match is None or not match.group(4).startswith("job/"):
         return None
-    return match.group(3)[len("job/") :]
+    return match.group(4)[len("job/") :]
 
 
 def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs, str, JobRecord]:
@@ -35,21 +60,35 @@ def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs
         # The model's pattern passed, so the ARN is a Glue one whose parts are missing.
         raise invalid_input(
             f"Invalid ResourceArn {arn[:200]!r}: "
-            "expected arn:aws:glue:<region>:<account>:job/<name>."
+            "expected arn:<partition>:glue:<region>:<account>:job/<name>."
         )
-    region, account, resource = match.groups()
+    arn_partition, region, account, resource = match.groups()
+    if not (region and account and _RESOURCE.fullmatch(resource)):
+        raise invalid_input(
+            f"Invalid ResourceArn {arn[:200]!r}: "
+            "expected arn:<partition>:glue:<region>:<account>:job/<name>."
+        )
     if not resource.startswith("job/"):
         raise OutsideTheFake(
             f"pytest-gluejobs fakes tags on Glue jobs only (arn:aws:glue:<region>:<account>:"
             f"job/<name>); {arn[:200]} names another kind of resource."
         )
     name = resource[len("job/") :]
+    expected = resource_arn(partition, resource)
+    if arn != expected:
+        # A job of another partition, region or account is not one this request can reach
+        # (Glue's answer is unrecorded; the fake refuses it as a job that is not there).
+        raise GlueError(
+            "EntityNotFoundException",
+            f"Job not found. The ResourceArn names partition {arn_partition}, region {region}, "
+            f"account {account}, but the request was made to {expected.split(':')[1]}, region "
+            f"{partition[1]}, account {partition[0]}: use {expected[:300]}.",
+        )
     jobs = store.jobs_of(partition)
     record = jobs.jobs.get(name)
-    if record is None or (account, region) != partition:
-        # Glue documents nothing here (docs/fidelity.md): a well-formed ARN of a job that is not
-        # there (in the account and region the request was signed for).
-        raise GlueError("EntityNotFoundException", f"Job {name} not found.")
+    if record is None:
+        # GetJob's recorded text, as for every operation on a job that is not there.
+        raise GlueError("EntityNotFoundException", "Job not found.")
     return jobs, name, record
 
 

@@ -66,9 +66,9 @@ KNOWN: tuple[GlueVersion, ...] = (
 
 #: The version Glue gives a job created without one today (model 1.44: "default to Glue 6.0").
 TODAYS_DEFAULT = "6.0"
-#: The GlueVersion a fake gives jobs created without one, unless told otherwise (every entry point
-#: reads it from here).
-DEFAULT_GLUE_VERSION = "0.9"
+#: The GlueVersion a fake gives jobs created without one, unless told otherwise: today's (every
+#: entry point reads it from here). "0.9" answers as the 2019 API reference did.
+DEFAULT_GLUE_VERSION = TODAYS_DEFAULT
 
 
 class GlueVersions:
