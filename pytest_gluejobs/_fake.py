@@ -10,9 +10,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
-import freezegun
 
-from . import _assertions, _snapshots
+from . import _assertions, _clock, _snapshots
 from ._core import runs as _runs
 from ._core.errors import GlueError
 from ._core.faults import Fault, FaultRules
@@ -28,11 +27,6 @@ from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-    from freezegun.api import (
-        FrozenDateTimeFactory,
-        StepTickTimeFactory,
-        TickingDateTimeFactory,
-    )
 
 # While active, clients that find no configuration get these; nothing can reach AWS anyway.
 _TEST_CREDENTIALS = {
@@ -91,6 +85,7 @@ class GlueJobsFake:
         default_glue_version: str = DEFAULT_GLUE_VERSION,
         extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
+        virtual_time: bool = False,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -108,10 +103,11 @@ class GlueJobsFake:
             self._faults,
             self._calls,
             default_partition=(account_id, region),
-            real_retry_sleep=real_retry_sleep,
+            # Under virtual time botocore's back-offs are slept: they move the fake's clock.
+            real_retry_sleep=real_retry_sleep or virtual_time,
         )
         self._saved_environ: dict[str, str | None] | None = None
-        self._freezers: list[Any] = []
+        self._clock = _clock.Clock(virtual=virtual_time)
         #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
         self.snapshot_context: _snapshots.SnapshotContext | None = None
 
@@ -137,13 +133,13 @@ class GlueJobsFake:
             os.environ.pop(key, None)
         os.environ.update(wanted)
         _active_fakes.append(self)
+        self._clock.start()
         return self
 
     def stop(self) -> None:
         """Stop answering: undo the patch, the environment and any frozen clock. Idempotent."""
         try:
-            while self._freezers:
-                self._freezers.pop().stop()
+            self._clock.stop()
         finally:
             _activation.deactivate(self._interceptor)
             saved, self._saved_environ = self._saved_environ, None
@@ -438,14 +434,10 @@ class GlueJobsFake:
         """Seed the fake from snapshot()-shaped data (its inverse)."""
         _snapshots.load(self, snapshot_data)
 
-    def freeze_time(
-        self, when: str | datetime | date | timedelta
-    ) -> FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory:
-        """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
-        # pytest's own clock (test durations) keeps running.
-        freezer = freezegun.freeze_time(when, ignore=["_pytest.timing"])
-        # Typed here: freezegun before 1.5 declares start() as returning Any.
-        factory: FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory
-        factory = freezer.start()
-        self._freezers.append(freezer)
-        return factory
+    def freeze_time(self, when: str | datetime | date | timedelta) -> _clock.Clock:
+        """Freeze the clock the fake (and everything else) reads; undone when the fake stops.
+
+        Returns the fake's clock (``tick(delta)``, ``move_to(when)``); it stays frozen across
+        stop() and start(). asyncio's event loops keep running on real time.
+        """
+        return self._clock.freeze(when)

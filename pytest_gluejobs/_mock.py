@@ -34,6 +34,7 @@ class mock_glue_jobs:
         default_glue_version: str = DEFAULT_GLUE_VERSION,
         extra_glue_versions: tuple[str, ...] | list[str] = (),
         real_retry_sleep: bool = False,
+        virtual_time: bool = False,
     ) -> None:
         self._options: dict[str, Any] = {
             "region": region,
@@ -41,6 +42,7 @@ class mock_glue_jobs:
             "default_glue_version": default_glue_version,
             "extra_glue_versions": extra_glue_versions,
             "real_retry_sleep": real_retry_sleep,
+            "virtual_time": virtual_time,
         }
         self._active: list[GlueJobsFake] = []
 
