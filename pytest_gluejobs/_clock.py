@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import weakref
-from asyncio import base_events, events, selector_events
+from asyncio import base_events, events
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -146,6 +146,7 @@ class Clock:
         if self._when is None:
             self._when = datetime.now(timezone.utc).replace(tzinfo=None)
         ignore = _IGNORE_VIRTUAL if self.virtual else _IGNORE_FROZEN
+        before = _loop_times()
         self._freezer = freezegun.freeze_time(self._when, ignore=list(ignore))
         factory = self._freezer.start()
         assert isinstance(factory, FrozenDateTimeFactory)
@@ -154,11 +155,12 @@ class Clock:
         self._virtual_base = factory()
         _applied.append(self)
         _install()
+        _keep_timers(before)
 
     def _undo(self) -> None:
         if self._factory is None:
             return
-        before = {loop: _loop_time(loop) for loop in list(_virtual_loops)}
+        before = _loop_times()
         try:
             self._when = self._factory()
             self._factory = None
@@ -167,8 +169,7 @@ class Clock:
         finally:
             freezer, self._freezer = self._freezer, None
             freezer.stop()
-        for loop, then in before.items():
-            _shift_timers(loop, _loop_time(loop) - then)
+        _keep_timers(before)
 
     # -- what the patches call -------------------------------------------------------------------
 
@@ -192,8 +193,9 @@ class Clock:
 
 
 def _virtual() -> Clock | None:
-    clock = _applied[-1] if _applied else None
-    return clock if clock is not None and clock.virtual else None
+    """The newest applied clock, if it is virtual: it decides what loops and sleeps do."""
+    newest = _applied[-1:]  # read once: another thread may stop a fake meanwhile
+    return newest[0] if newest and newest[0].virtual else None
 
 
 # -- the patches --------------------------------------------------------------------------------
@@ -205,10 +207,10 @@ def _loop_time(loop: Any) -> float:
         return _real_monotonic()
     if loop not in _virtual_loops:
         _virtual_loops.add(loop)
-        if isinstance(loop, selector_events.BaseSelectorEventLoop):
-            selector = loop._selector  # type: ignore[attr-defined]
-            if not isinstance(selector, _FastForwardSelector):
-                loop._selector = _FastForwardSelector(selector, loop)  # type: ignore[attr-defined]
+        # Selector and proactor loops alike wait in self._selector.select(timeout).
+        selector = getattr(loop, "_selector", None)
+        if hasattr(selector, "select") and not isinstance(selector, _FastForwardSelector):
+            loop._selector = _FastForwardSelector(selector, loop)
     return clock._real_base + clock.elapsed()
 
 
@@ -251,8 +253,17 @@ class _FastForwardSelector:
         return []
 
 
+def _loop_times() -> dict[Any, float]:
+    return {loop: _loop_time(loop) for loop in list(_virtual_loops)}
+
+
+def _keep_timers(before: dict[Any, float]) -> None:
+    """Keep each loop's pending timers as far away as they were before its time source changed."""
+    for loop, then in before.items():
+        _shift_timers(loop, _loop_time(loop) - then)
+
+
 def _shift_timers(loop: Any, delta: float) -> None:
-    """Keep the loop's pending timers as far away as they were when its time source changed."""
     scheduled = getattr(loop, "_scheduled", None)
     if not delta or not scheduled:
         return

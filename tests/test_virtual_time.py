@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from conftest import job_params
-from test_frozen_clock import finishes
+from test_frozen_clock import aiobotocore_session, finishes, needs_aiobotocore
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
@@ -86,8 +86,9 @@ def test_a_run_reaches_its_timeout_by_virtual_sleeps(fake: GlueJobsFake) -> None
     assert (first, last) == ("RUNNING", "TIMEOUT")
 
 
+@needs_aiobotocore
 def test_an_asyncio_poller_with_aiobotocore(fake: GlueJobsFake) -> None:
-    session = pytest.importorskip("aiobotocore.session").get_session()
+    session = aiobotocore_session.get_session()
     fake.run_states("nightly", "RUNNING", "RUNNING", "SUCCEEDED")
     start = now()
 
@@ -278,3 +279,21 @@ def test_glue_jobs_fake_takes_virtual_time() -> None:
         start = now()
         time.sleep(5)
         assert now() - start == timedelta(seconds=5)
+
+
+@needs_aiobotocore
+def test_aiobotocore_back_offs_move_the_clock(fake: GlueJobsFake) -> None:
+    session = aiobotocore_session.get_session()
+    fake.fail("GetJob", "ThrottlingException", times=2)
+    config = Config(retries={"mode": "standard", "max_attempts": 3})
+    start = now()
+
+    async def read() -> str:
+        async with session.create_client("glue", region_name="us-east-1", config=config) as glue:
+            name: str = (await glue.get_job(JobName="nightly"))["Job"]["Name"]
+            return name
+
+    assert finishes(lambda: asyncio.run(read())) == "nightly"
+    delays = [call.retry_delay for call in fake.calls if call.retry_delay is not None]
+    assert len(delays) == 2
+    assert (now() - start).total_seconds() == pytest.approx(sum(delays), abs=1e-5)
