@@ -154,7 +154,7 @@ class Clock:
         self._real_base = _real_monotonic()
         self._virtual_base = factory()
         _applied.append(self)
-        _install()
+        _update_patches()
         _keep_timers(before)
 
     def _undo(self) -> None:
@@ -165,7 +165,7 @@ class Clock:
             self._when = self._factory()
             self._factory = None
             _applied.remove(self)
-            _uninstall()
+            _update_patches()
         finally:
             freezer, self._freezer = self._freezer, None
             freezer.stop()
@@ -304,36 +304,40 @@ _LOOP_PATCHES: dict[str, Any] = {"time": _loop_time, "run_in_executor": _run_in_
 _LOOP_ORIGINALS = {name: base_events.BaseEventLoop.__dict__[name] for name in _LOOP_PATCHES}
 
 
-def _install() -> None:
-    for name, patched in _LOOP_PATCHES.items():
-        setattr(base_events.BaseEventLoop, name, patched)
-    if _virtual() is not None and not _sleep_references:
+def _update_patches() -> None:
+    """Patch what the applied clocks need, and put back what none of them needs any more."""
+    virtual = _virtual() is not None
+    if virtual and not _sleep_references:
         bucket.TokenBucket.acquire = _acquire
         _sleep_references.append((time, "sleep"))
-        for module in list(sys.modules.values()):
-            for name, value in list(getattr(module, "__dict__", {}).items()):
-                if value is _real_sleep and module not in (time, sys.modules[__name__]):
-                    _sleep_references.append((module, name))
+        for module, name in _references_to(_real_sleep):
+            _sleep_references.append((module, name))
         for owner, name in _sleep_references:
             setattr(owner, name, _sleep)
-
-
-def _uninstall() -> None:
-    if _virtual() is None and _sleep_references:
+    elif not virtual and _sleep_references:
         bucket.TokenBucket.acquire = _real_acquire
         for owner, name in _sleep_references:
             setattr(owner, name, _real_sleep)
         _sleep_references.clear()
         # Modules imported meanwhile copied the virtual sleep (from time import sleep).
-        for module in list(sys.modules.values()):
-            for name, value in list(getattr(module, "__dict__", {}).items()):
-                if value is _sleep and module is not sys.modules[__name__]:
-                    setattr(module, name, _real_sleep)
+        for module, name in _references_to(_sleep):
+            setattr(module, name, _real_sleep)
         for loop in list(_virtual_loops):
             selector = getattr(loop, "_selector", None)
             if isinstance(selector, _FastForwardSelector):
                 loop._selector = selector.wrapped  # type: ignore[attr-defined]
         _virtual_loops.clear()
-    if not _applied:
-        for name, original in _LOOP_ORIGINALS.items():
-            setattr(base_events.BaseEventLoop, name, original)
+    for name, function in (_LOOP_PATCHES if _applied else _LOOP_ORIGINALS).items():
+        setattr(base_events.BaseEventLoop, name, function)
+
+
+def _references_to(function: Any) -> list[tuple[Any, str]]:
+    """(module, name) of every module global other than this module's that holds ``function``."""
+    own = sys.modules[__name__]
+    return [
+        (module, name)
+        for module in list(sys.modules.values())
+        if module is not own and module is not time
+        for name, value in list(getattr(module, "__dict__", {}).items())
+        if value is function
+    ]

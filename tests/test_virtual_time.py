@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from time import sleep as imported_sleep
 from typing import Any
 
 import boto3
@@ -297,3 +298,21 @@ def test_aiobotocore_back_offs_move_the_clock(fake: GlueJobsFake) -> None:
     delays = [call.retry_delay for call in fake.calls if call.retry_delay is not None]
     assert len(delays) == 2
     assert (now() - start).total_seconds() == pytest.approx(sum(delays), abs=1e-5)
+
+
+def test_a_sleep_imported_by_name_is_virtual_too(fake: GlueJobsFake) -> None:
+    start = now()
+
+    imported_sleep(600)  # `from time import sleep` before the fake started
+
+    assert now() - start == timedelta(minutes=10)
+
+
+def test_a_frozen_fake_inside_a_virtual_one_hands_virtual_time_back() -> None:
+    with mock_glue_jobs(virtual_time=True):
+        with mock_glue_jobs() as inner:
+            inner.freeze_time("2026-03-01 12:00:00")
+        start = now()
+        finishes(lambda: time.sleep(3600), within=10)
+
+        assert now() - start == timedelta(hours=1)
