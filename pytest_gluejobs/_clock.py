@@ -87,7 +87,9 @@ class Clock:
         self._factory: FrozenDateTimeFactory | None = None
         self._active = False
         self._real_base = 0.0
-        self._virtual_base = datetime.min
+        #: How far the clock moved forward since it was applied: what the event loops add to
+        #: their real time (they never go back, even when the clock is moved back).
+        self._moved = timedelta(0)
 
     # -- what a test calls -----------------------------------------------------------------------
 
@@ -105,6 +107,7 @@ class Clock:
         with _lock:
             if self._factory is not None:
                 self._factory.tick(step)
+                self._moved += max(step, timedelta(0))
             elif self._when is not None:
                 self._when += step
             else:
@@ -123,6 +126,7 @@ class Clock:
         with _lock:
             self._when = instant
             if self._factory is not None:
+                self._moved += max(instant - self._factory(), timedelta(0))
                 self._factory.move_to(instant)
             elif self._active:
                 self._apply()
@@ -152,7 +156,7 @@ class Clock:
         assert isinstance(factory, FrozenDateTimeFactory)
         self._factory = factory
         self._real_base = _real_monotonic()
-        self._virtual_base = factory()
+        self._moved = timedelta(0)
         _applied.append(self)
         _update_patches()
         _keep_timers(before)
@@ -173,17 +177,15 @@ class Clock:
 
     # -- what the patches call -------------------------------------------------------------------
 
-    def elapsed(self) -> float:
-        """Seconds the clock moved since it was applied (added to the loop's real time)."""
-        factory = self._factory
-        if factory is None:
-            return 0.0
-        return (factory() - self._virtual_base).total_seconds()
+    def loop_time(self) -> float:
+        """What an event loop reads under this clock: its real time when applied, plus waits."""
+        return self._real_base + self._moved.total_seconds()
 
     def advance_to(self, deadline: datetime) -> None:
         with _lock:
             factory = self._factory
             if factory is not None and deadline > factory():
+                self._moved += deadline - factory()
                 factory.move_to(deadline)
 
     def sleep(self, seconds: float) -> None:
@@ -211,7 +213,7 @@ def _loop_time(loop: Any) -> float:
         selector = getattr(loop, "_selector", None)
         if hasattr(selector, "select") and not isinstance(selector, _FastForwardSelector):
             loop._selector = _FastForwardSelector(selector, loop)
-    return clock._real_base + clock.elapsed()
+    return clock.loop_time()
 
 
 def _run_in_executor(loop: Any, executor: Any, func: Any, *args: Any) -> asyncio.Future[Any]:

@@ -316,3 +316,15 @@ def test_a_frozen_fake_inside_a_virtual_one_hands_virtual_time_back() -> None:
         finishes(lambda: time.sleep(3600), within=10)
 
         assert now() - start == timedelta(hours=1)
+
+
+def test_moving_the_clock_back_keeps_the_loops_timers_where_they_were(fake: GlueJobsFake) -> None:
+    async def main() -> datetime:
+        loop = asyncio.get_running_loop()
+        fired = loop.create_future()
+        loop.call_later(120, fired.set_result, None)
+        fake.freeze_time("2020-01-01 00:00:00")  # years back: the timer is still 2 minutes away
+        await fired
+        return now()
+
+    assert finishes(lambda: asyncio.run(main())) == datetime(2020, 1, 1, 0, 2, tzinfo=timezone.utc)
