@@ -40,6 +40,7 @@ def _real_monotonic() -> float:
 
 
 _real_run_in_executor = base_events.BaseEventLoop.run_in_executor
+_real_shutdown_default_executor = base_events.BaseEventLoop.shutdown_default_executor
 _real_acquire = bucket.TokenBucket.acquire
 
 # pytest's own clock (test durations) always reads real time; botocore's retry rate limiter does
@@ -56,6 +57,7 @@ _lock = threading.RLock()
 #: Loops that read the virtual clock, and the executor futures they wait for.
 _virtual_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 _executor_futures: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+_loops_joining_threads: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 #: (module, attribute) that held time.sleep when virtual time began, to put back.
 _sleep_references: list[tuple[Any, str]] = []
 
@@ -222,8 +224,20 @@ def _run_in_executor(loop: Any, executor: Any, func: Any, *args: Any) -> asyncio
     return future
 
 
+async def _shutdown_default_executor(loop: Any, *args: Any, **kwargs: Any) -> None:
+    # asyncio.run() ends by joining the default executor's threads in a thread of its own, with
+    # a timeout (Python 3.12+): a wait for a thread like any other, not a moment to jump ahead.
+    _loops_joining_threads.add(loop)
+    try:
+        await _real_shutdown_default_executor(loop, *args, **kwargs)
+    finally:
+        _loops_joining_threads.discard(loop)
+
+
 def _waits_for_a_thread(loop: Any) -> bool:
-    return any(not f.done() and f.get_loop() is loop for f in list(_executor_futures))
+    return loop in _loops_joining_threads or any(
+        not f.done() and f.get_loop() is loop for f in list(_executor_futures)
+    )
 
 
 class _FastForwardSelector:
@@ -302,7 +316,11 @@ def _acquire(token_bucket: Any, amount: int = 1, block: bool = True) -> bool:
             clock.sleep(max(missing / token_bucket.max_rate, 0.0))
 
 
-_LOOP_PATCHES: dict[str, Any] = {"time": _loop_time, "run_in_executor": _run_in_executor}
+_LOOP_PATCHES: dict[str, Any] = {
+    "time": _loop_time,
+    "run_in_executor": _run_in_executor,
+    "shutdown_default_executor": _shutdown_default_executor,
+}
 _LOOP_ORIGINALS = {name: base_events.BaseEventLoop.__dict__[name] for name in _LOOP_PATCHES}
 
 

@@ -12,6 +12,7 @@ import asyncio
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from time import sleep as imported_sleep
@@ -328,3 +329,15 @@ def test_moving_the_clock_back_keeps_the_loops_timers_where_they_were(fake: Glue
         return now()
 
     assert finishes(lambda: asyncio.run(main())) == datetime(2020, 1, 1, 0, 2, tzinfo=timezone.utc)
+
+
+def test_asyncio_run_joins_its_executor_without_jumping_ahead(fake: GlueJobsFake) -> None:
+    # asyncio.run() joins the default executor's threads with a 300 s timeout (Python 3.12+);
+    # jumping to it would warn and move the clock by five minutes.
+    start = now()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert finishes(lambda: asyncio.run(asyncio.to_thread(lambda: "joined"))) == "joined"
+
+    assert now() - start < timedelta(seconds=300)
