@@ -117,7 +117,8 @@ def test_an_asyncio_poller_with_aiobotocore_under_a_frozen_clock(glue_jobs: Glue
                 await asyncio.sleep(0.01)
 
     started_on, reads = finishes(lambda: asyncio.run(poll()))
-    assert (started_on, reads) == (T0, 3)
+    assert started_on == T0
+    assert reads >= 3  # one read per scripted state at least
 
 
 @pytest.mark.glue_jobs(frozen_time="2026-03-01 12:00:00")
