@@ -2,8 +2,8 @@
 ``AWS_ENDPOINT_URL_GLUE`` aimed at the fake's loopback ``endpoint_url``.
 
 Guarantee (docs/reliability.md, "No network, ever"): ``aws glue get-jobs`` run as a child process
-is answered by the fake on 127.0.0.1 (tests/test_endpoint.py pins what it answers), never by AWS,
-and the environment variable is gone when the fake stops. botocore reads
+is answered by the fake on 127.0.0.1 (tests/transport/test_endpoint.py pins what it answers),
+never by AWS, and the environment variable is gone when the fake stops. botocore reads
 ``AWS_ENDPOINT_URL_<SERVICE>`` for a service's endpoint
 (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), so every SDK and
 tool built on it does, the AWS CLI v1 among them.

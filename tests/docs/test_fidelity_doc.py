@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 DOC = TESTS.parent / "docs" / "fidelity.md"
-# `test_x.py::test_y`, or `::test_y` continuing the file named last on the same line
-REFERENCE = re.compile(r"`(test_\w+\.py)?::(test_\w+)")
+# `folder/test_x.py::test_y` (the path under tests/), or `::test_y` continuing the file named last
+# on the same line
+REFERENCE = re.compile(r"`((?:\w+/)*test_\w+\.py)?::(test_\w+)")
 
 
 def test_every_test_named_in_fidelity_md_exists() -> None:
@@ -21,6 +22,9 @@ def test_every_test_named_in_fidelity_md_exists() -> None:
             count += 1
             if current is None:
                 missing.append(f"line {number}: {match.group(0)} names no file")
+                continue
+            if not (TESTS / current).is_file():
+                missing.append(f"line {number}: no file tests/{current}")
                 continue
             source = (TESTS / current).read_text(encoding="utf-8")
             if not re.search(rf"^def {match.group(2)}\(", source, re.MULTILINE):

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AWS_CLI = Path(sys.executable).with_name("aws")
 LINES = (
     "AWS_ENDPOINT_URL_GLUE",

@@ -16,7 +16,7 @@ The convention, for whoever writes docs:
   that show a failure message).
 - ``<!-- third-party: moto -->`` (or ``botocore``) marks a block whose assertions describe another
   project's behaviour. The suite does not run it: a moto or botocore release must not turn a user's
-  test run red. The documentation-drift check runs it (``pytest tests/test_docs_examples.py
+  test run red. The documentation-drift check runs it (``pytest tests/docs/test_docs_examples.py
   --docs-drift``, a step of its own in CI) and names the page and the installed version when the
   behaviour it describes has changed.
 """
@@ -32,7 +32,7 @@ import pytest
 
 from pytest_gluejobs import mock_glue_jobs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
@@ -128,7 +128,7 @@ def test_third_party_behaviour_is_as_described(
     if not request.config.getoption("docs_drift"):
         pytest.skip(
             f"describes {block.third_party}'s behaviour, not this plugin's: checked by the "
-            "documentation-drift check (pytest tests/test_docs_examples.py --docs-drift)"
+            "documentation-drift check (pytest tests/docs/test_docs_examples.py --docs-drift)"
         )
     check_third_party(block, pytester)
 

@@ -15,7 +15,7 @@ import pytest
 from pytest_gluejobs._core.faults import valid_errors
 from pytest_gluejobs._core.model import OPERATIONS
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def page(name: str) -> str:

@@ -636,7 +636,7 @@ def _at(document: Any, path: tuple[Any, ...]) -> Any:
 def _satisfies(shape: Shape, value: Any) -> bool:
     """Whether a scalar ``value`` satisfies ``shape``, read from the model's metadata here rather
     than from the fake's checks (the worker types and GlueVersion "auto" the fake adds to older
-    models included: tests/test_validation.py pins them)."""
+    models included: tests/service/test_validation.py pins them)."""
     meta = shape.metadata
     kind = shape.type_name
     if kind == "boolean":

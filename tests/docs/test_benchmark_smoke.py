@@ -18,7 +18,7 @@ import pytest
 
 from pytest_gluejobs._core.model import OPERATIONS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "run.py"
 DOCS = ROOT / "docs" / "performance.md"
 NUMBER = r"[\d,.]+"
