@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore import xform_name
-from conftest import ROLE, SCRIPT
+from helpers import ROLE, SCRIPT
 
 from pytest_gluejobs import GlueJobsFake
 from pytest_gluejobs._core.model import OPERATIONS

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 import pytest
-from conftest import job_params
+from helpers import job_params
 
 from pytest_gluejobs import GlueJobsFake
 

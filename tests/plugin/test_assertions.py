@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ROLE, SCRIPT, command, job_params
+from helpers import ROLE, SCRIPT, command, job_params
 
 from pytest_gluejobs import mock_glue_jobs
 

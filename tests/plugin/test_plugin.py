@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import job_params
+from helpers import job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
 from pytest_gluejobs._transport.activation import is_patched

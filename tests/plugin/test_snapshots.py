@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROLE, SCRIPT, job_params
+from helpers import ROLE, SCRIPT, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import boto3
 import pytest
 from botocore.config import Config
-from conftest import block_network, job_params
+from helpers import block_network, job_params
 
 from pytest_gluejobs import mock_glue_jobs
 from pytest_gluejobs._transport.activation import is_patched

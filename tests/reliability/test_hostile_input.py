@@ -29,16 +29,16 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
 from typing import Any
 
 import botocore.parsers
 import every_operation
 import pytest
-from botocore.awsrequest import AWSRequest, AWSResponse
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, MapShape, Shape, StructureShape
+from helpers import method, send_raw
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -93,11 +93,7 @@ def send(client: Any, body: bytes | None, target: str | None) -> AWSResponse:
     headers = {"Content-Type": "application/x-amz-json-1.1"}
     if target is not None:
         headers["X-Amz-Target"] = target
-    request = AWSRequest(
-        method="POST", url=client.meta.endpoint_url + "/", data=body, headers=headers
-    )
-    response: AWSResponse = client._endpoint._send(request.prepare())
-    return response
+    return send_raw(client, body, headers)
 
 
 def send_json(client: Any, operation: str, params: Any, *, ascii_only: bool = True) -> AWSResponse:
@@ -961,14 +957,9 @@ def test_wrong_types_without_client_side_validation_are_invalid_input(
         Name="j", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
     )
     before = state(glue_jobs)
-    method: Callable[..., Any] = getattr(client, _snake(operation))
     with pytest.raises(ClientError) as caught:
-        method(**params)
+        method(client, operation)(**params)
     error = caught.value.response
     assert error["Error"]["Code"] == "InvalidInputException", error["Error"]
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert state(glue_jobs) == before
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")

@@ -16,20 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSRequest
-from conftest import glue_error, job_params
+from helpers import glue_error, job_params, send_raw
 
 import pytest_gluejobs
 from pytest_gluejobs import GlueJobsFake
 
 PAGE = 10_000  # characters: what "about a page" means for a message here
-
-
-def raw_send(client: Any, body: object, headers: dict[str, str]) -> Any:
-    request = AWSRequest(
-        method="POST", url=client.meta.endpoint_url + "/", data=body, headers=headers
-    )
-    return client._endpoint._send(request.prepare())
 
 
 def test_a_million_wrong_values_give_a_short_message(
@@ -50,7 +42,7 @@ def test_many_long_unknown_members_give_a_short_message(
     glue_jobs: GlueJobsFake, raw_glue: Any
 ) -> None:
     body = {**job_params(), **{f"Unknown{i}" + "x" * 1000: i for i in range(2000)}}
-    response = raw_send(
+    response = send_raw(
         raw_glue,
         json.dumps(body).encode(),
         {"X-Amz-Target": "AWSGlue.CreateJob", "Content-Type": "application/x-amz-json-1.1"},
@@ -61,7 +53,7 @@ def test_many_long_unknown_members_give_a_short_message(
 
 def test_a_huge_target_is_not_echoed(glue_jobs: GlueJobsFake, raw_glue: Any) -> None:
     target = "AWSGlue." + "X" * 1_000_000
-    response = raw_send(raw_glue, b"{}", {"X-Amz-Target": target})
+    response = send_raw(raw_glue, b"{}", {"X-Amz-Target": target})
     answer = json.loads(response.content)
     assert answer["__type"] == "UnknownOperationException"
     assert len(answer["message"]) < 1000
@@ -72,7 +64,7 @@ def test_a_header_of_repeated_credential_scopes_is_read_in_linear_time(
 ) -> None:
     # Quadratic before: 330 KB of "Credential=" took 51 s. The scope is read from the start.
     auth = "AWS4-HMAC-SHA256 " + "Credential=" * 300_000
-    response = raw_send(raw_glue, b"{}", {"X-Amz-Target": "AWSGlue.GetJobs", "Authorization": auth})
+    response = send_raw(raw_glue, b"{}", {"X-Amz-Target": "AWSGlue.GetJobs", "Authorization": auth})
     assert response.status_code == 200
     assert glue_jobs.calls[-1].region == glue_jobs.region
 
@@ -84,7 +76,7 @@ def test_bodies_botocore_sends_as_bytes_are_read_as_bytes(
     glue_jobs: GlueJobsFake, raw_glue: Any, wrap: Any
 ) -> None:
     body = json.dumps(job_params()).encode()
-    response = raw_send(raw_glue, wrap(body), {"X-Amz-Target": "AWSGlue.CreateJob"})
+    response = send_raw(raw_glue, wrap(body), {"X-Amz-Target": "AWSGlue.CreateJob"})
     assert response.status_code == 200, response.content
     assert glue_jobs.calls[-1].params["Name"] == "nightly"
     assert list(glue_jobs.jobs) == ["nightly"]
@@ -163,7 +155,7 @@ def test_the_answer_does_not_depend_on_the_callers_stack_depth(
 
     def outcome() -> tuple[int, str | None]:
         glue_jobs.reset()
-        response = raw_send(raw_glue, body.encode(), headers)
+        response = send_raw(raw_glue, body.encode(), headers)
         return response.status_code, json.loads(response.content).get("__type")
 
     expected = outcome()
@@ -208,8 +200,8 @@ def test_a_deep_caller_counts_once_toward_a_fault(glue_jobs: GlueJobsFake, raw_g
     for depth in range(limit - 600, limit - 30, 10):
         glue_jobs.reset()
         fault = glue_jobs.fail("CreateJob", "InternalServiceException", after=1, times=1)
-        first = _called_at_depth(depth, lambda: raw_send(raw_glue, deep_value, headers))
+        first = _called_at_depth(depth, lambda: send_raw(raw_glue, deep_value, headers))
         assert json.loads(first.content)["__type"] == "InvalidInputException", f"at {depth}"
         assert fault.fired == 0, f"at stack depth {depth}"
-        second = raw_send(raw_glue, deep_value, headers)
+        second = send_raw(raw_glue, deep_value, headers)
         assert json.loads(second.content)["__type"] == "InternalServiceException"

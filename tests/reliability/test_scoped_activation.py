@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import boto3
 import pytest
-from conftest import block_network, job_params
+from helpers import block_network, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 from pytest_gluejobs._transport import activation

@@ -12,7 +12,7 @@ from typing import Any
 
 import freezegun
 import pytest
-from conftest import ROLE, command, job_params
+from helpers import ROLE, command, job_params
 
 from pytest_gluejobs import mock_glue_jobs
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import boto3
 import pytest
 from botocore.config import Config
-from conftest import job_params
+from helpers import job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import job_params
+from helpers import job_params
 
 import pytest_gluejobs
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation

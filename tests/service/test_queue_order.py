@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import job_params
+from helpers import job_params
 
 from pytest_gluejobs import GlueJobsFake
 

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ParamValidationError
-from conftest import ROLE, command, glue_error, job_params
+from helpers import ROLE, command, glue_error, job_params
 
 
 def payload(response: dict[str, Any]) -> dict[str, Any]:

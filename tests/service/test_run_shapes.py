@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import command, glue_error, job_params
+from helpers import command, glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake
 

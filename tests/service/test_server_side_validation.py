@@ -5,7 +5,7 @@ LOCAL); maxima, patterns and enums are always the server's job, and with
 ``parameter_validation=False`` everything is. Limits come from the seed and the service model
 (research §1.5); the Coral-style wording ("N validation errors detected: Value '…' at '<path>'
 failed to satisfy constraint: …") is research §6's recommendation (INF). Raw bodies (unknown
-members, malformed JSON) are sent with conftest.send_raw.
+members, malformed JSON) are sent with helpers.call_with_body.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
-from conftest import ROLE, command, glue_error, job_params, send_raw
+from helpers import ROLE, call_with_body, command, glue_error, job_params
 
 
 def refused(client: Any, call: Any, *fragments: str) -> str:
@@ -255,13 +255,15 @@ def test_wrong_json_types(
 ) -> None:
     # botocore cannot serialize most of these, so the body is sent as is
     body = job_params(**overrides)
-    refused(raw_glue, lambda: send_raw(raw_glue, "CreateJob", body), *fragments)
+    refused(raw_glue, lambda: call_with_body(raw_glue, "CreateJob", body), *fragments)
     assert glue_jobs.jobs == {}
 
 
 def test_job_names_must_be_a_list(glue_jobs: Any, raw_glue: Any) -> None:
     body = {"JobNames": "nightly"}
-    refused(raw_glue, lambda: send_raw(raw_glue, "BatchGetJobs", body), "at 'jobNames'", "array")
+    refused(
+        raw_glue, lambda: call_with_body(raw_glue, "BatchGetJobs", body), "at 'jobNames'", "array"
+    )
 
 
 # -- raw bodies ----------------------------------------------------------------------------------
@@ -270,13 +272,13 @@ def test_job_names_must_be_a_list(glue_jobs: Any, raw_glue: Any) -> None:
 def test_unknown_member_is_refused(glue_jobs: Any, raw_glue: Any) -> None:
     # Glue's behaviour is unknown; we refuse rather than ignore (DESIGN §4, fidelity.md).
     body = {**job_params(), "Bogus": 1}
-    refused(raw_glue, lambda: send_raw(raw_glue, "CreateJob", body), "Unknown member 'Bogus'")
+    refused(raw_glue, lambda: call_with_body(raw_glue, "CreateJob", body), "Unknown member 'Bogus'")
     assert glue_jobs.jobs == {}
 
 
 def test_misspelt_member_gets_a_suggestion(glue_jobs: Any, raw_glue: Any) -> None:
     body = {**job_params(), "Timout": 5}
-    refused(raw_glue, lambda: send_raw(raw_glue, "CreateJob", body), "did you mean 'Timeout'")
+    refused(raw_glue, lambda: call_with_body(raw_glue, "CreateJob", body), "did you mean 'Timeout'")
 
 
 @pytest.mark.parametrize("member", ["Name", "Tags", "ProfileName", "CreatedOn"])
@@ -289,7 +291,7 @@ def test_job_update_cannot_carry_job_only_members(
     body = {"JobName": "nightly", "JobUpdate": {"Role": ROLE, "Command": command(), member: "x"}}
     refused(
         raw_glue,
-        lambda: send_raw(raw_glue, "UpdateJob", body),
+        lambda: call_with_body(raw_glue, "UpdateJob", body),
         f"Unknown member '{member}' at 'jobUpdate'",
     )
     assert glue_jobs.job("nightly") == before
@@ -298,7 +300,7 @@ def test_job_update_cannot_carry_job_only_members(
 
 def test_null_optional_members_count_as_absent(glue_jobs: Any, raw_glue: Any) -> None:
     body = {**job_params(), "Description": None, "Timeout": None, "Tags": None}
-    send_raw(raw_glue, "CreateJob", body)
+    call_with_body(raw_glue, "CreateJob", body)
     job = glue_jobs.job("nightly")
     assert "Description" not in job
     assert job["Timeout"] == 480  # the default, as if omitted (Glue 6.0's rule, model doc)
@@ -313,7 +315,7 @@ def test_null_nested_members_count_as_absent(glue_jobs: Any, raw_glue: Any) -> N
         "ExecutionProperty": {"MaxConcurrentRuns": None},
         "NotificationProperty": {"NotifyDelayAfter": None},
     }
-    send_raw(raw_glue, "CreateJob", body)
+    call_with_body(raw_glue, "CreateJob", body)
     job = glue_jobs.job("nightly")
     assert job["Command"] == {
         "Name": "glueetl",
@@ -340,7 +342,7 @@ def test_malformed_json_is_a_serialization_exception(
 ) -> None:
     # Not modelled by Glue, so botocore raises its generic ClientError (fidelity.md).
     with pytest.raises(ClientError) as caught:
-        send_raw(raw_glue, "CreateJob", body)
+        call_with_body(raw_glue, "CreateJob", body)
     assert caught.value.response["Error"]["Code"] == "SerializationException"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert "JSON" in caught.value.response["Error"]["Message"]
@@ -350,12 +352,12 @@ def test_malformed_json_is_a_serialization_exception(
 @pytest.mark.parametrize("body", [[], "a string", 5])
 def test_body_that_is_not_an_object(glue_jobs: Any, raw_glue: Any, body: Any) -> None:
     data = json.dumps(body).encode()
-    refused(raw_glue, lambda: send_raw(raw_glue, "GetJobs", data), "must be a JSON object")
+    refused(raw_glue, lambda: call_with_body(raw_glue, "GetJobs", data), "must be a JSON object")
 
 
 def test_empty_body_is_an_empty_request(glue_jobs: Any, raw_glue: Any) -> None:
     glue_jobs.add_job(**job_params())
-    assert send_raw(raw_glue, "ListJobs", b"")["JobNames"] == ["nightly"]
+    assert call_with_body(raw_glue, "ListJobs", b"")["JobNames"] == ["nightly"]
 
 
 # -- refusals are final --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from conftest import ROLE, SCRIPT, command, glue_error, job_params
+from helpers import ROLE, SCRIPT, command, glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import ROLE, SCRIPT, command, glue_error, job_params
+from helpers import ROLE, SCRIPT, command, glue_error, job_params
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from conftest import job_params
+from helpers import job_params
 from test_frozen_clock import aiobotocore_session, finishes, needs_aiobotocore
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs

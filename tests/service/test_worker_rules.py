@@ -11,7 +11,7 @@ from typing import Any
 
 import botocore
 import pytest
-from conftest import ROLE, command, glue_error, job_params
+from helpers import ROLE, command, glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake
 

@@ -16,7 +16,7 @@ import every_operation
 import pytest
 from botocore import xform_name
 from botocore.config import Config
-from conftest import block_network, job_params
+from helpers import block_network, job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
 from pytest_gluejobs._transport.activation import is_patched

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
-from conftest import job_params
+from helpers import job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import every_operation
 import pytest
-from conftest import ROLE, command, glue_error, job_params
+from helpers import ROLE, command, glue_error, job_params
 
 from pytest_gluejobs import Fault, mock_glue_jobs
 from pytest_gluejobs._core.model import OPERATIONS
@@ -39,7 +39,8 @@ def get_job_outcomes(client: Any, count: int, name: str = "nightly") -> list[str
 
 
 @pytest.fixture
-def seeded(glue_jobs: Any) -> Any:
+def fake_with_nightly_and_weekly(glue_jobs: Any) -> Any:
+    """The test's fake, holding the jobs "nightly" and "weekly"."""
     glue_jobs.add_job(**job_params("nightly"))
     glue_jobs.add_job(**job_params("weekly"))
     return glue_jobs
@@ -48,20 +49,26 @@ def seeded(glue_jobs: Any) -> Any:
 # -- which calls fail: after, times, probability, job_name, "*" -----------------------------------
 
 
-def test_times_fails_the_next_n_matching_calls(seeded: Any, glue: Any) -> None:
-    fault = seeded.fail("GetJob", TIMEOUT, times=2)
+def test_times_fails_the_next_n_matching_calls(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fault = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, times=2)
     assert get_job_outcomes(glue, 4) == [TIMEOUT, TIMEOUT, "ok", "ok"]
     assert fault.fired == 2
 
 
-def test_without_times_every_matching_call_fails(seeded: Any, glue: Any) -> None:
-    fault = seeded.fail("GetJob", TIMEOUT)
+def test_without_times_every_matching_call_fails(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fault = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT)
     assert get_job_outcomes(glue, 5) == [TIMEOUT] * 5
     assert fault.fired == 5
 
 
-def test_after_lets_k_matching_calls_through_first(seeded: Any, glue: Any) -> None:
-    fault = seeded.fail("GetJob", TIMEOUT, after=2, times=1)
+def test_after_lets_k_matching_calls_through_first(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fault = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, after=2, times=1)
     glue.get_jobs()  # another operation: not a matching call
     assert get_job_outcomes(glue, 4) == ["ok", "ok", TIMEOUT, "ok"]
     assert fault.fired == 1
@@ -74,9 +81,9 @@ def expected_failures(seed: int, probability: float, count: int) -> list[bool]:
 
 
 def test_probability_with_a_seed_fails_the_calls_its_generator_picks(
-    seeded: Any, glue: Any
+    fake_with_nightly_and_weekly: Any, glue: Any
 ) -> None:
-    seeded.fail("GetJob", TIMEOUT, probability=0.5, seed=2024)
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=0.5, seed=2024)
     failed = [o == TIMEOUT for o in get_job_outcomes(glue, 40)]
     assert failed == expected_failures(2024, 0.5, 40)
     assert 0 < sum(failed) < 40  # the seed was chosen so that both outcomes occur
@@ -109,27 +116,31 @@ def test_the_same_seed_gives_the_same_failures_whatever_else_the_test_does() -> 
     assert [o == TIMEOUT for o in quiet] == expected_failures(2024, 0.5, 30)
 
 
-def test_different_seeds_give_different_failures(seeded: Any, glue: Any) -> None:
-    first = seeded.fail("GetJob", TIMEOUT, probability=0.5, seed=1)
+def test_different_seeds_give_different_failures(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    first = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=0.5, seed=1)
     runs = [get_job_outcomes(glue, 30)]
     first.remove()
-    seeded.fail("GetJob", TIMEOUT, probability=0.5, seed=2)
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=0.5, seed=2)
     runs.append(get_job_outcomes(glue, 30))
     assert runs[0] != runs[1]
 
 
-def test_probability_zero_never_fails_and_one_always_fails(seeded: Any, glue: Any) -> None:
-    never = seeded.fail("GetJob", TIMEOUT, probability=0.0)
+def test_probability_zero_never_fails_and_one_always_fails(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    never = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=0.0)
     assert get_job_outcomes(glue, 10) == ["ok"] * 10
-    assert seeded.unfired_faults() == [never]
-    seeded.reset()
-    seeded.add_job(**job_params("nightly"))
-    seeded.fail("GetJob", TIMEOUT, probability=1.0)
+    assert fake_with_nightly_and_weekly.unfired_faults() == [never]
+    fake_with_nightly_and_weekly.reset()
+    fake_with_nightly_and_weekly.add_job(**job_params("nightly"))
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=1.0)
     assert get_job_outcomes(glue, 10) == [TIMEOUT] * 10
 
 
-def test_probability_with_times_and_after(seeded: Any, glue: Any) -> None:
-    seeded.fail("GetJob", TIMEOUT, probability=0.5, seed=7, after=3, times=2)
+def test_probability_with_times_and_after(fake_with_nightly_and_weekly: Any, glue: Any) -> None:
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, probability=0.5, seed=7, after=3, times=2)
     failed = [o == TIMEOUT for o in get_job_outcomes(glue, 30)]
     drawn = expected_failures(7, 0.5, 30)
     picked = [n for n in range(3, 30) if drawn[n]][:2]
@@ -170,22 +181,24 @@ def test_job_name_on_a_listing_is_refused(glue_jobs: Any, operation: str) -> Non
         glue_jobs.fail(operation, TIMEOUT, job_name="nightly")
 
 
-def test_star_matches_every_operation(seeded: Any, glue: Any) -> None:
-    every_operation.seed(seeded)
-    fault = seeded.fail("*", TIMEOUT)
+def test_star_matches_every_operation(fake_with_nightly_and_weekly: Any, glue: Any) -> None:
+    every_operation.seed(fake_with_nightly_and_weekly)
+    fault = fake_with_nightly_and_weekly.fail("*", TIMEOUT)
     requests = every_operation.Requests()
     outcomes = [
         outcome(glue, functools.partial(requests.call, glue, operation))
         for operation in every_operation.in_order()
     ]
     assert outcomes == [TIMEOUT] * len(OPERATIONS)
-    assert [c.operation for c in seeded.calls] == every_operation.in_order()
-    assert all(c.injected for c in seeded.calls)
+    assert [c.operation for c in fake_with_nightly_and_weekly.calls] == every_operation.in_order()
+    assert all(c.injected for c in fake_with_nightly_and_weekly.calls)
     assert fault.fired == len(OPERATIONS)
 
 
-def test_star_with_job_name_fails_only_requests_about_that_job(seeded: Any, glue: Any) -> None:
-    seeded.fail("*", TIMEOUT, job_name="nightly")
+def test_star_with_job_name_fails_only_requests_about_that_job(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fake_with_nightly_and_weekly.fail("*", TIMEOUT, job_name="nightly")
     assert outcome(glue, glue.get_jobs) == "ok"
     assert outcome(glue, lambda: glue.get_job(JobName="weekly")) == "ok"
     assert outcome(glue, lambda: glue.delete_job(JobName="nightly")) == TIMEOUT
@@ -209,9 +222,9 @@ def snake(operation: str) -> str:
     ],
 )
 def test_short_names_without_exception_are_accepted(
-    seeded: Any, glue: Any, given: str, code: str
+    fake_with_nightly_and_weekly: Any, glue: Any, given: str, code: str
 ) -> None:
-    fault = seeded.fail("GetJob", given)
+    fault = fake_with_nightly_and_weekly.fail("GetJob", given)
     assert fault.error == code
     with glue_error(glue, code, fault.message):
         glue.get_job(JobName="nightly")
@@ -290,16 +303,18 @@ def test_impossible_options_are_refused(
 # -- what the failure looks like ------------------------------------------------------------------
 
 
-def test_message_overrides_the_default_message(seeded: Any, glue: Any) -> None:
-    seeded.fail("GetJob", TIMEOUT, message="Glue took too long (test)")
+def test_message_overrides_the_default_message(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, message="Glue took too long (test)")
     with glue_error(glue, TIMEOUT) as caught:
         glue.get_job(JobName="nightly")
     assert caught.value.response["Error"]["Message"] == "Glue took too long (test)"
 
 
-def test_the_default_message_reads_like_glues(seeded: Any, glue: Any) -> None:
+def test_the_default_message_reads_like_glues(fake_with_nightly_and_weekly: Any, glue: Any) -> None:
     # Glue's own text for a missing job (research §6, recorded three times).
-    seeded.fail("GetJob", "EntityNotFound")
+    fake_with_nightly_and_weekly.fail("GetJob", "EntityNotFound")
     with glue_error(glue, "EntityNotFoundException") as caught:
         glue.get_job(JobName="nightly")
     assert caught.value.response["Error"]["Message"] == "Job not found."
@@ -316,45 +331,51 @@ def test_every_injectable_error_has_a_sentence_for_a_message(glue_jobs: Any) -> 
 # -- Fault objects: fired, remove(), context manager, faults list ---------------------------------
 
 
-def test_fail_returns_a_fault_that_counts_and_can_be_removed(seeded: Any, glue: Any) -> None:
-    fault = seeded.fail("GetJob", TIMEOUT)
+def test_fail_returns_a_fault_that_counts_and_can_be_removed(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fault = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT)
     assert isinstance(fault, Fault)
     assert (fault.operation, fault.error, fault.fired) == ("GetJob", TIMEOUT, 0)
-    assert seeded.faults == [fault]
+    assert fake_with_nightly_and_weekly.faults == [fault]
 
     assert get_job_outcomes(glue, 2) == [TIMEOUT, TIMEOUT]
     fault.remove()
     assert get_job_outcomes(glue, 2) == ["ok", "ok"]
     assert fault.fired == 2
-    assert seeded.faults == []
+    assert fake_with_nightly_and_weekly.faults == []
     fault.remove()  # removing twice is harmless
 
 
-def test_a_fault_is_a_context_manager_that_removes_itself(seeded: Any, glue: Any) -> None:
-    with seeded.fail("GetJob", TIMEOUT) as fault:
+def test_a_fault_is_a_context_manager_that_removes_itself(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    with fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT) as fault:
         assert get_job_outcomes(glue, 1) == [TIMEOUT]
     assert get_job_outcomes(glue, 1) == ["ok"]
     assert fault.fired == 1
 
-    with pytest.raises(RuntimeError), seeded.fail("GetJob", TIMEOUT):
+    with pytest.raises(RuntimeError), fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT):
         raise RuntimeError("the block failed")
-    assert seeded.faults == []
-    seeded.reset()  # the second one never fired, on purpose
+    assert fake_with_nightly_and_weekly.faults == []
+    fake_with_nightly_and_weekly.reset()  # the second one never fired, on purpose
 
 
-def test_faults_are_consulted_in_the_order_they_were_added(seeded: Any, glue: Any) -> None:
-    first = seeded.fail("GetJob", "EntityNotFound", times=1)
-    second = seeded.fail("GetJob", TIMEOUT, times=1)
-    assert seeded.faults == [first, second]
+def test_faults_are_consulted_in_the_order_they_were_added(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    first = fake_with_nightly_and_weekly.fail("GetJob", "EntityNotFound", times=1)
+    second = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, times=1)
+    assert fake_with_nightly_and_weekly.faults == [first, second]
     assert get_job_outcomes(glue, 3) == ["EntityNotFoundException", TIMEOUT, "ok"]
     assert (first.fired, second.fired) == (1, 1)
 
 
-def test_reset_forgets_faults(seeded: Any, glue: Any) -> None:
-    seeded.fail("GetJobs", TIMEOUT)
-    seeded.reset()
-    assert seeded.faults == []
-    assert seeded.unfired_faults() == []
+def test_reset_forgets_faults(fake_with_nightly_and_weekly: Any, glue: Any) -> None:
+    fake_with_nightly_and_weekly.fail("GetJobs", TIMEOUT)
+    fake_with_nightly_and_weekly.reset()
+    assert fake_with_nightly_and_weekly.faults == []
+    assert fake_with_nightly_and_weekly.unfired_faults() == []
     assert outcome(glue, glue.get_jobs) == "ok"
 
 
@@ -392,8 +413,8 @@ def test_a_marked_test_gets_the_fake_without_naming_the_fixture() -> None:
 @pytest.mark.glue_fault("GetJob", "EntityNotFound", times=1)
 @pytest.mark.glue_fault("GetJob", TIMEOUT, times=1)
 @pytest.mark.glue_fault("GetJob", "InvalidInput", times=1)
-def test_stacked_markers_apply_top_to_bottom(seeded: Any, glue: Any) -> None:
-    assert [f.error for f in seeded.faults] == [
+def test_stacked_markers_apply_top_to_bottom(fake_with_nightly_and_weekly: Any, glue: Any) -> None:
+    assert [f.error for f in fake_with_nightly_and_weekly.faults] == [
         "EntityNotFoundException",
         TIMEOUT,
         "InvalidInputException",
@@ -409,8 +430,10 @@ def test_stacked_markers_apply_top_to_bottom(seeded: Any, glue: Any) -> None:
 @pytest.mark.glue_fault("GetJob", TIMEOUT, job_name="weekly")
 class TestMarkersOnAClass:
     @pytest.mark.glue_fault("GetJob", "EntityNotFound", job_name="nightly")
-    def test_class_markers_come_before_the_functions(self, seeded: Any, glue: Any) -> None:
-        assert [f.job_name for f in seeded.faults] == ["weekly", "nightly"]
+    def test_class_markers_come_before_the_functions(
+        self, fake_with_nightly_and_weekly: Any, glue: Any
+    ) -> None:
+        assert [f.job_name for f in fake_with_nightly_and_weekly.faults] == ["weekly", "nightly"]
         assert get_job_outcomes(glue, 1, "weekly") == [TIMEOUT]
         assert get_job_outcomes(glue, 1, "nightly") == ["EntityNotFoundException"]
 
@@ -426,10 +449,12 @@ def test_a_failed_create_creates_no_job(glue_jobs: Any, glue: Any) -> None:
     assert glue_jobs.jobs == {}
 
 
-def test_a_failed_update_or_delete_changes_no_job(seeded: Any, glue: Any) -> None:
-    before = seeded.jobs
-    seeded.fail("UpdateJob", "ConcurrentModification")
-    seeded.fail("DeleteJob", TIMEOUT)
+def test_a_failed_update_or_delete_changes_no_job(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    before = fake_with_nightly_and_weekly.jobs
+    fake_with_nightly_and_weekly.fail("UpdateJob", "ConcurrentModification")
+    fake_with_nightly_and_weekly.fail("DeleteJob", TIMEOUT)
     with glue_error(glue, "ConcurrentModificationException"):
         glue.update_job(
             JobName="nightly",
@@ -437,7 +462,7 @@ def test_a_failed_update_or_delete_changes_no_job(seeded: Any, glue: Any) -> Non
         )
     with glue_error(glue, TIMEOUT):
         glue.delete_job(JobName="weekly")
-    assert seeded.jobs == before
+    assert fake_with_nightly_and_weekly.jobs == before
 
 
 def test_an_injected_already_exists_is_not_a_real_one(glue_jobs: Any, glue: Any) -> None:
@@ -451,17 +476,22 @@ def test_an_injected_already_exists_is_not_a_real_one(glue_jobs: Any, glue: Any)
 # -- the call log ---------------------------------------------------------------------------------
 
 
-def test_calls_record_injected_and_real_answers(seeded: Any, glue: Any) -> None:
-    seeded.fail("GetJob", TIMEOUT, times=1, job_name="nightly")
+def test_calls_record_injected_and_real_answers(
+    fake_with_nightly_and_weekly: Any, glue: Any
+) -> None:
+    fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, times=1, job_name="nightly")
     outcome(glue, lambda: glue.get_job(JobName="nightly"))
     glue.get_job(JobName="nightly")
     outcome(glue, lambda: glue.get_job(JobName="missing"))
 
-    injected, ok, missing = seeded.calls
+    injected, ok, missing = fake_with_nightly_and_weekly.calls
     assert (injected.operation, injected.params) == ("GetJob", {"JobName": "nightly"})
     assert (injected.status, injected.error, injected.injected) == (400, TIMEOUT, True)
     assert injected.response is None
-    assert (injected.region, injected.account_id) == (seeded.region, seeded.account_id)
+    assert (injected.region, injected.account_id) == (
+        fake_with_nightly_and_weekly.region,
+        fake_with_nightly_and_weekly.account_id,
+    )
 
     assert (ok.status, ok.error, ok.injected) == (200, None, False)
     assert ok.response is not None
@@ -491,9 +521,9 @@ def test_calls_record_every_attempt_of_a_retried_call(glue_jobs: Any, glue: Any)
     glue_jobs.assert_not_called("DeleteJob")
 
 
-def test_times_holds_under_concurrent_calls(seeded: Any) -> None:
+def test_times_holds_under_concurrent_calls(fake_with_nightly_and_weekly: Any) -> None:
     # 8 threads share one fault: exactly `times` calls fail, none twice, none lost.
-    fault = seeded.fail("GetJob", TIMEOUT, times=10)
+    fault = fake_with_nightly_and_weekly.fail("GetJob", TIMEOUT, times=10)
     clients = [boto3.client("glue") for _ in range(8)]
     results: list[str] = []
     lock = threading.Lock()
@@ -510,5 +540,5 @@ def test_times_holds_under_concurrent_calls(seeded: Any) -> None:
         thread.join()
 
     assert results.count(TIMEOUT) == 10 == fault.fired
-    assert len(results) == len(seeded.calls) == 200
-    assert sum(c.injected for c in seeded.calls) == 10
+    assert len(results) == len(fake_with_nightly_and_weekly.calls) == 200
+    assert sum(c.injected for c in fake_with_nightly_and_weekly.calls) == 10

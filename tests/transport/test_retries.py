@@ -21,7 +21,7 @@ import botocore.configprovider
 import botocore.endpoint
 import pytest
 from botocore.config import Config
-from conftest import glue_error, job_params
+from helpers import glue_error, job_params, method
 
 from pytest_gluejobs import mock_glue_jobs
 
@@ -81,7 +81,8 @@ def assert_backoff_recorded(calls: list[Any], mode: str, *, throttling: bool) ->
 
 
 @pytest.fixture
-def seeded(glue_jobs: Any) -> Any:
+def fake_with_nightly(glue_jobs: Any) -> Any:
+    """The test's fake, holding the job "nightly"."""
     glue_jobs.add_job(**job_params("nightly"))
     return glue_jobs
 
@@ -91,27 +92,27 @@ def seeded(glue_jobs: Any) -> Any:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_one_internal_error_is_retried_and_the_call_succeeds(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob", "InternalServiceException", times=1)
+    fake_with_nightly.fail("GetJob", "InternalServiceException", times=1)
 
     response = client.get_job(JobName="nightly")
 
     assert response["Job"]["Name"] == "nightly"
     assert response["ResponseMetadata"]["RetryAttempts"] == 1
-    assert [c.status for c in seeded.calls] == [500, 200]
-    assert [c.injected for c in seeded.calls] == [True, False]
-    assert_backoff_recorded(seeded.calls, mode, throttling=False)
+    assert [c.status for c in fake_with_nightly.calls] == [500, 200]
+    assert [c.injected for c in fake_with_nightly.calls] == [True, False]
+    assert_backoff_recorded(fake_with_nightly.calls, mode, throttling=False)
     assert sleeps.slept == []
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_persistent_internal_error_exhausts_the_attempts_without_sleeping(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob")  # InternalServiceException is the default error
+    fake_with_nightly.fail("GetJob")  # InternalServiceException is the default error
 
     with glue_error(client, "InternalServiceException", status=500) as caught:
         client.get_job(JobName="nightly")
@@ -119,9 +120,9 @@ def test_a_persistent_internal_error_exhausts_the_attempts_without_sleeping(
     metadata = caught.value.response["ResponseMetadata"]
     assert metadata["MaxAttemptsReached"] is True
     assert metadata["RetryAttempts"] == ATTEMPTS[mode] - 1
-    assert [c.status for c in seeded.calls] == [500] * ATTEMPTS[mode]
-    assert {c.error for c in seeded.calls} == {"InternalServiceException"}
-    assert_backoff_recorded(seeded.calls, mode, throttling=False)
+    assert [c.status for c in fake_with_nightly.calls] == [500] * ATTEMPTS[mode]
+    assert {c.error for c in fake_with_nightly.calls} == {"InternalServiceException"}
+    assert_backoff_recorded(fake_with_nightly.calls, mode, throttling=False)
     assert sleeps.slept == []
 
 
@@ -148,15 +149,15 @@ def test_the_retry_mode_botocore_picks_by_default(
 @pytest.mark.glue_jobs(real_retry_sleep=True)
 @pytest.mark.parametrize("mode", MODES)
 def test_real_retry_sleep_sleeps_the_computed_back_off(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob")
+    fake_with_nightly.fail("GetJob")
 
     with glue_error(client, "InternalServiceException", status=500):
         client.get_job(JobName="nightly")
 
-    delays = [c.retry_delay for c in seeded.calls[:-1]]
+    delays = [c.retry_delay for c in fake_with_nightly.calls[:-1]]
     assert len(delays) == ATTEMPTS[mode] - 1
     assert sleeps.slept == delays
 
@@ -194,44 +195,44 @@ def test_a_sleep_that_is_no_glue_back_off_is_real(glue_jobs: Any, sleeps: SleepS
 
 @pytest.mark.parametrize("mode", MODES)
 def test_operation_timeout_surfaces_on_the_first_attempt(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob", "OperationTimeoutException")
+    fake_with_nightly.fail("GetJob", "OperationTimeoutException")
 
     with glue_error(client, "OperationTimeoutException", status=400) as caught:
         client.get_job(JobName="nightly")
 
     assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 0
-    assert [c.status for c in seeded.calls] == [400]
-    assert seeded.calls[0].retry_delay is None
+    assert [c.status for c in fake_with_nightly.calls] == [400]
+    assert fake_with_nightly.calls[0].retry_delay is None
     assert sleeps.slept == []
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_throttling_is_retried_by_botocores_throttling_rules(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob", "ThrottlingException")
+    fake_with_nightly.fail("GetJob", "ThrottlingException")
 
     with glue_error(client, "ThrottlingException", status=400):
         client.get_job(JobName="nightly")
 
-    assert [c.status for c in seeded.calls] == [400] * ATTEMPTS[mode]
-    assert_backoff_recorded(seeded.calls, mode, throttling=True)
+    assert [c.status for c in fake_with_nightly.calls] == [400] * ATTEMPTS[mode]
+    assert_backoff_recorded(fake_with_nightly.calls, mode, throttling=True)
     assert sleeps.slept == []
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_one_throttle_is_retried_and_the_call_succeeds(
-    seeded: Any, sleeps: SleepSpy, mode: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail("GetJob", "Throttling", times=1)
+    fake_with_nightly.fail("GetJob", "Throttling", times=1)
 
     assert client.get_job(JobName="nightly")["Job"]["Name"] == "nightly"
-    outcomes = [(c.status, c.error) for c in seeded.calls]
+    outcomes = [(c.status, c.error) for c in fake_with_nightly.calls]
     assert outcomes == [(400, "ThrottlingException"), (200, None)]
     assert sleeps.slept == []
 
@@ -281,44 +282,42 @@ CASES = [
 ]
 
 
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
-
-
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("operation", "error"), CASES)
 def test_which_errors_botocore_retries(
-    seeded: Any, sleeps: SleepSpy, mode: str, operation: str, error: str
+    fake_with_nightly: Any, sleeps: SleepSpy, mode: str, operation: str, error: str
 ) -> None:
     client = client_in(mode)
-    seeded.fail(operation, error)
+    fake_with_nightly.fail(operation, error)
     retried = error in ("InternalServiceException", "ThrottlingException")
     status = 500 if error == "InternalServiceException" else 400
 
     with glue_error(client, error, status=status):
-        getattr(client, _snake(operation))(**REQUESTS[operation])
+        method(client, operation)(**REQUESTS[operation])
 
-    assert len(seeded.calls) == (ATTEMPTS[mode] if retried else 1)
-    assert {(c.operation, c.status, c.error, c.injected) for c in seeded.calls} == {
+    assert len(fake_with_nightly.calls) == (ATTEMPTS[mode] if retried else 1)
+    assert {(c.operation, c.status, c.error, c.injected) for c in fake_with_nightly.calls} == {
         (operation, status, error, True)
     }
     assert sleeps.slept == []
 
 
 def test_adaptive_mode_retries_an_internal_error_like_standard(
-    seeded: Any, sleeps: SleepSpy
+    fake_with_nightly: Any, sleeps: SleepSpy
 ) -> None:
     # Only errors that are not throttling: after a throttle, adaptive mode's rate limiter makes
     # later requests wait for real (docs/faults.md), which the fake does not skip.
     client = boto3.client("glue", config=Config(retries={"mode": "adaptive"}))
-    seeded.fail("GetJob", times=2)
+    fake_with_nightly.fail("GetJob", times=2)
 
     assert client.get_job(JobName="nightly")["Job"]["Name"] == "nightly"
-    seeded.fail("GetJob")
+    fake_with_nightly.fail("GetJob")
     with glue_error(client, "InternalServiceException", status=500):
         client.get_job(JobName="nightly")
 
-    assert [c.status for c in seeded.calls] == [500, 500, 200] + [500] * ATTEMPTS["standard"]
-    assert_backoff_recorded(seeded.calls[:3], "standard", throttling=False)
-    assert_backoff_recorded(seeded.calls[3:], "standard", throttling=False)
+    assert [c.status for c in fake_with_nightly.calls] == [500, 500, 200] + [500] * ATTEMPTS[
+        "standard"
+    ]
+    assert_backoff_recorded(fake_with_nightly.calls[:3], "standard", throttling=False)
+    assert_backoff_recorded(fake_with_nightly.calls[3:], "standard", throttling=False)
     assert sleeps.slept == []

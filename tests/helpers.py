@@ -1,0 +1,111 @@
+"""What tests share besides fixtures: job parameters, Glue error checks, raw requests, no network.
+
+Fixtures live in conftest.py; the per-operation request table in every_operation.py. Import from
+here in any folder (``from helpers import job_params``): pyproject.toml puts tests/ on the path.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from botocore import xform_name
+from botocore.awsrequest import AWSRequest, AWSResponse
+
+ROLE = "GlueServiceRole"
+SCRIPT = "s3://bucket/scripts/job.py"
+
+
+def command(name: str = "glueetl", **extra: Any) -> dict[str, Any]:
+    """A JobCommand for ``name`` with a script location."""
+    return {"Name": name, "ScriptLocation": SCRIPT, **extra}
+
+
+def job_params(name: str = "nightly", kind: str = "glueetl", **overrides: Any) -> dict[str, Any]:
+    """CreateJob parameters for the barest job of command ``kind``, plus ``overrides``."""
+    return {"Name": name, "Role": ROLE, "Command": command(kind), **overrides}
+
+
+@contextmanager
+def glue_error(client: Any, code: str, *fragments: str, status: int = 400) -> Iterator[Any]:
+    """Expect the block to raise botocore's modelled ``code`` exception with ``status``.
+
+    Each of ``fragments`` must appear in the error message. Yields pytest's ExceptionInfo.
+    """
+    __tracebackhide__ = True
+    with pytest.raises(getattr(client.exceptions, code)) as caught:
+        yield caught
+    response = caught.value.response
+    assert response["Error"]["Code"] == code
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
+    message = response["Error"]["Message"]
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in the error message {message!r}"
+
+
+def method(client: Any, operation: str) -> Callable[..., Any]:
+    """The client's method for the Glue ``operation`` (``GetJobRun`` -> ``get_job_run``)."""
+    return getattr(client, xform_name(operation))  # type: ignore[no-any-return]
+
+
+def send_raw(client: Any, body: object, headers: dict[str, str]) -> AWSResponse:
+    """Send ``body`` with ``headers`` to the client's patched transport as a raw HTTP request.
+
+    No serializer, no signer, no parser: the test chooses every byte and reads the raw answer.
+    """
+    request = AWSRequest(
+        method="POST", url=client.meta.endpoint_url + "/", data=body, headers=headers
+    )
+    response: AWSResponse = client._endpoint._send(request.prepare())
+    return response
+
+
+def call_with_body(client: Any, operation: str, body: bytes | dict[str, Any] | list[Any]) -> Any:
+    """Call ``operation`` with ``body`` as the exact request body (``client`` must not validate).
+
+    botocore cannot serialize unknown members or non-JSON bodies, so the serialized request is
+    replaced just before it is signed and sent; everything else (signing, parsing the answer into
+    a result or a modelled exception) is botocore's real path. For a request botocore would never
+    build (a wrong target, odd headers), use ``send_raw``.
+    """
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+
+    def replace_body(params: dict[str, Any], **_: Any) -> None:
+        params["body"] = data
+
+    event = f"before-call.glue.{operation}"
+    client.meta.events.register(event, replace_body)
+    try:
+        return method(client, operation)()
+    finally:
+        client.meta.events.unregister(event, replace_body)
+
+
+class NetworkUsed(OSError):
+    """Raised by every way of opening a connection while the network is blocked."""
+
+
+def block_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every way of opening a connection fail; the list records each attempt.
+
+    botocore turns a socket error into a retried EndpointConnectionError and may swallow it, so
+    tests assert on the attempts, not on an exception.
+    """
+    seen: list[str] = []
+
+    def refuse(name: str) -> Callable[..., Any]:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            seen.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
+            raise NetworkUsed(f"{name} called: the test tried to use the network")
+
+        return refused
+
+    for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
+    for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    return seen
