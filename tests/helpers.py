@@ -10,12 +10,14 @@ import json
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore import xform_name
 from botocore.awsrequest import AWSRequest, AWSResponse
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 ROLE = "GlueServiceRole"
 SCRIPT = "s3://bucket/scripts/job.py"
 

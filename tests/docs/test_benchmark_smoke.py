@@ -15,10 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import ROOT
 
 from pytest_gluejobs._core.model import OPERATIONS
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "run.py"
 DOCS = ROOT / "docs" / "performance.md"
 NUMBER = r"[\d,.]+"

@@ -29,10 +29,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from pytest_gluejobs import mock_glue_jobs
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")

@@ -8,14 +8,14 @@ of docs/comparison.md say that the fake answers it.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from pytest_gluejobs._core.faults import valid_errors
 from pytest_gluejobs._core.model import OPERATIONS
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = ROOT / "docs"
 
 
 def page(name: str) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
 
 from pytest_gluejobs import GlueJobsFake
 
-ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 #: Named by the CI leg, which must run these tests: then a missing package fails them.
 REQUIRED = os.environ.get("GLUEJOBS_NODE_MODULES")

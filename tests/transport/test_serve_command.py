@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AWS_CLI = Path(sys.executable).with_name("aws")
 LINES = (
     "AWS_ENDPOINT_URL_GLUE",
