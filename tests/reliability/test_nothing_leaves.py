@@ -56,7 +56,7 @@ def test_moto_imported_after_the_fake_started_leaves_glue_to_the_fake(
         import sys
 
         import boto3
-        from helpers import ATTEMPTS
+        from conftest import ATTEMPTS
 
         def test_moto_inside(glue_jobs):
             assert "moto.core.botocore_stubber" not in sys.modules
@@ -86,7 +86,7 @@ def test_aiobotocore_imported_after_the_fake_started_is_patched(pytester: pytest
         import asyncio
         import sys
 
-        from helpers import ATTEMPTS
+        from conftest import ATTEMPTS
 
         def test_aiobotocore_inside(glue_jobs):
             assert "aiobotocore.endpoint" not in sys.modules
@@ -237,7 +237,7 @@ from botocore.config import Config
 import pytest
 
 from pytest_gluejobs import RealGlueBlocked
-from helpers import ATTEMPTS
+from conftest import ATTEMPTS
 
 
 def test_forgets_the_fake():
@@ -308,7 +308,7 @@ def test_without_the_guard_a_forgotten_fake_reaches_for_the_network(
         """
         import boto3
         from botocore.config import Config
-        from helpers import ATTEMPTS
+        from conftest import ATTEMPTS
 
         def test_forgets():
             client = boto3.client(
