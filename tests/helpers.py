@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from botocore import xform_name
 from botocore.awsrequest import AWSRequest, AWSResponse
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
+T = TypeVar("T")
+# What the ``run`` fixture is: it runs a coroutine to completion and returns its result.
+Run = Callable[[Coroutine[Any, Any, T]], T]
+
 ROLE = "GlueServiceRole"
 SCRIPT = "s3://bucket/scripts/job.py"
 

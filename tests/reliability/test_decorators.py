@@ -14,33 +14,18 @@ import asyncio
 import functools
 import inspect
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
 import boto3
 import pytest
 from botocore.config import Config
-from helpers import block_network, job_params
+from helpers import Run, job_params
 
 from pytest_gluejobs import mock_glue_jobs
 from pytest_gluejobs._transport.activation import is_patched
 
 T = TypeVar("T")
-Run = Callable[[Coroutine[Any, Any, T]], T]
-
-
-@pytest.fixture
-def run() -> Iterator[Run[Any]]:
-    """Runs a coroutine on an event loop made before the network is blocked (it needs a socketpair);
-    a time limit turns a hang into a failure."""
-    loop = asyncio.new_event_loop()
-    yield lambda coroutine: loop.run_until_complete(asyncio.wait_for(coroutine, 30))
-    loop.close()
-
-
-@pytest.fixture
-def attempts(run: Run[Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    return block_network(monkeypatch)
 
 
 def glue() -> Any:

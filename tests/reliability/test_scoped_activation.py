@@ -18,35 +18,19 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import boto3
 import pytest
-from helpers import block_network, job_params
+from helpers import Run, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 from pytest_gluejobs._transport import activation
 from pytest_gluejobs._transport.activation import is_patched
 
 T = TypeVar("T")
-Run = Callable[[Coroutine[Any, Any, T]], T]
-
-
-@pytest.fixture
-def run() -> Iterator[Run[Any]]:
-    """Runs a coroutine on an event loop made before the network is blocked (it needs a socketpair);
-    a time limit turns a hang into a failure."""
-    loop = asyncio.new_event_loop()
-    yield lambda coroutine: loop.run_until_complete(asyncio.wait_for(coroutine, 30))
-    loop.run_until_complete(loop.shutdown_default_executor())
-    loop.close()
-
-
-@pytest.fixture
-def attempts(run: Run[Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    return block_network(monkeypatch)
 
 
 _creating = threading.Lock()

@@ -8,7 +8,6 @@ operations outside the fake's raise UnsupportedOperation; nothing reaches the ne
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import boto3
@@ -16,7 +15,7 @@ import every_operation
 import pytest
 from botocore import xform_name
 from botocore.config import Config
-from helpers import block_network, job_params
+from helpers import Run, job_params
 
 from pytest_gluejobs import GlueJobsFake, UnsupportedOperation, mock_glue_jobs
 from pytest_gluejobs._transport.activation import is_patched
@@ -24,25 +23,6 @@ from pytest_gluejobs._transport.activation import is_patched
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 
 REAL_LOOKING_KEY = "AKIAIOSFODNN7EXAMPLE"
-
-Run = Callable[[Coroutine[Any, Any, Any]], Any]
-
-
-@pytest.fixture
-def run() -> Iterator[Run]:
-    """Runs a coroutine on an event loop made before the network is blocked (it needs a socketpair).
-
-    A request that escaped the fake would retry against the blocked network with real back-off:
-    the time limit turns that into a failure instead of a hang.
-    """
-    loop = asyncio.new_event_loop()
-    yield lambda coroutine: loop.run_until_complete(asyncio.wait_for(coroutine, 10))
-    loop.close()
-
-
-@pytest.fixture
-def attempts(run: Run, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    return block_network(monkeypatch)
 
 
 def aio_client(**kwargs: Any) -> Any:
