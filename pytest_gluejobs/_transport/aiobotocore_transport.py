@@ -76,10 +76,16 @@ def _patch(owner: Any, attribute: str, value: Any) -> None:
 
 
 def install() -> None:
-    """Patch aiobotocore's endpoint if it is imported and not patched yet."""
+    """Patch aiobotocore's endpoint if it is imported and not patched yet.
+
+    Patched or not is read from the class itself: the module imported now may be a new one (a
+    module dropped from ``sys.modules`` and imported again), not the one patched before.
+    """
     module = sys.modules.get("aiobotocore.endpoint")
     endpoint_class = getattr(module, "AioEndpoint", None)
-    if endpoint_class is None or _patched:
+    if endpoint_class is None or isinstance(
+        endpoint_class.__dict__["_send"], wrapt.FunctionWrapper
+    ):
         return
     _patch(endpoint_class, "_send", wrapt.FunctionWrapper(endpoint_class.__dict__["_send"], _send))
     sleepers = [

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import registry as _registry
 
-_patched: tuple[Any, Any] | None = None
+_patched: list[tuple[Any, Any]] = []
 
 
 def _a_fake_answers() -> bool:
@@ -43,19 +43,17 @@ def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    global _patched
     module = sys.modules.get("moto.core.botocore_stubber")
     stubber_class = getattr(module, "BotocoreStubber", None)
-    if stubber_class is None or _patched is not None:
+    # Per class: the module imported now may be a new one, not the one patched before.
+    if stubber_class is None or any(patched is stubber_class for patched, _ in _patched):
         return
     original = stubber_class.__dict__["__call__"]
     stubber_class.__call__ = _skipping_glue(original)
-    _patched = (stubber_class, original)
+    _patched.append((stubber_class, original))
 
 
 def uninstall() -> None:
-    global _patched
-    if _patched is not None:
-        stubber_class, original = _patched
+    while _patched:
+        stubber_class, original = _patched.pop()
         stubber_class.__call__ = original
-        _patched = None
