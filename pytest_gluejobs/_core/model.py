@@ -20,7 +20,8 @@ JOB_OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
-#: Job runs, and tags on job ARNs (research/glue-job-runs.md).
+#: Job runs, and tags on job ARNs (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
+#: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html).
 RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "StartJobRun",
     "GetJobRun",

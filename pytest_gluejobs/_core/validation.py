@@ -31,6 +31,7 @@ from .shape_checks import (
     NULL,
     ScalarCheck,
     TypeMismatch,
+    accepted_type,
     anything,
     length_check,
     scalar_check,
@@ -56,9 +57,9 @@ _Check = Callable[[object, Where, int, "_Report"], None]
 #: A shape's check, and for a scalar shape its rules alone (None for a container), which a
 #: container applies itself so that the value's path is only made for a violation.
 _Checks = tuple[_Check, ScalarCheck | None]
-#: A structure's members (JSON key, path segment, check, scalar rules, required) and
-#: the set of their keys.
-_MemberTable = tuple[list[tuple[str, str, _Check, ScalarCheck | None, bool]], frozenset[str]]
+#: A structure's members (JSON key, path segment, check, scalar rules, a type the rules accept
+#: whole, required) and the set of their keys.
+_MemberTable = tuple[list[tuple[str, str, _Check, ScalarCheck | None, type, bool]], frozenset[str]]
 
 _checks: dict[str, _Checks] = {}
 _requests: dict[str, _Check] = {}
@@ -208,7 +209,7 @@ def _structure(shape: StructureShape) -> _Check:
         members, keys = table
         present = 0
         get = value.get
-        for key, segment, container, scalar, required in members:
+        for key, segment, container, scalar, accepted, required in members:
             item = get(key)
             if item is None:
                 if required:
@@ -217,7 +218,7 @@ def _structure(shape: StructureShape) -> _Check:
             present += 1
             if scalar is None:
                 container(item, (where, segment), depth + 1, report)
-            else:
+            elif type(item) is not accepted:
                 found = scalar(item)
                 if found:
                     report.violations(item, (where, segment), found)
@@ -234,20 +235,19 @@ def _structure(shape: StructureShape) -> _Check:
 
 def _structure_members(shape: StructureShape) -> _MemberTable:
     required = set(shape.required_members)
-    members = [
-        (
-            member.serialization.get("name", name),
-            name[:1].lower() + name[1:],
-            *_checks_of(member),
-            name in required,
-        )
-        for name, member in shape.members.items()
-    ]
+    members = []
+    for name, member in shape.members.items():
+        check, scalar = _checks_of(member)
+        accepted = accepted_type(scalar) if scalar is not None else type(None)
+        segment = name[:1].lower() + name[1:]
+        key = member.serialization.get("name", name)
+        members.append((key, segment, check, scalar, accepted, name in required))
     return members, frozenset(member[0] for member in members)
 
 
 def _list(shape: ListShape) -> _Check:
     element, scalar = _checks_of(shape.member)
+    accepted = accepted_type(scalar) if scalar is not None else type(None)
     lengths, length_violations = length_check(shape)
 
     def check(value: object, where: Where, depth: int, report: _Report) -> None:
@@ -261,7 +261,7 @@ def _list(shape: ListShape) -> _Check:
                 report.null((where, position))
             elif scalar is None:
                 element(item, (where, position), depth + 1, report)
-            else:
+            elif type(item) is not accepted:
                 found = scalar(item)
                 if found:
                     report.violations(item, (where, position), found)
@@ -271,7 +271,9 @@ def _list(shape: ListShape) -> _Check:
 
 def _map(shape: MapShape) -> _Check:
     key_check = _checks_of(shape.key)[1] or anything
+    key_accepted = accepted_type(key_check)
     container, scalar = _checks_of(shape.value)
+    accepted = accepted_type(scalar) if scalar is not None else type(None)
     lengths, length_violations = length_check(shape)
 
     def check(value: object, where: Where, depth: int, report: _Report) -> None:
@@ -284,16 +286,17 @@ def _map(shape: MapShape) -> _Check:
         bad_keys: dict[str, None] = {}
         bad_values: dict[str, None] = {}
         for key, item in value.items():
-            found = key_check(key)
-            if found:
-                bad_keys.update(dict.fromkeys(found))
-                report.clean = False
+            if type(key) is not key_accepted:
+                found = key_check(key)
+                if found:
+                    bad_keys.update(dict.fromkeys(found))
+                    report.clean = False
             if item is None:
                 bad_values[NULL] = None
                 report.clean = False
             elif scalar is None:
                 container(item, (where, key, None), depth + 1, report)
-            else:
+            elif type(item) is not accepted:
                 found = scalar(item)
                 if found:
                     bad_values.update(dict.fromkeys(found))
