@@ -41,11 +41,11 @@ class Run:
 class RunIndex:
     """One job's runs by id, and those not ended yet (oldest first), beside its list of runs.
 
-    A job's list of runs grows (a run started, a retry), is replaced whole (a snapshot loaded), or
-    loses the run just appended (a start drawn again). The index follows it: ``catch_up`` indexes
-    the runs added since it last looked, so a look-up costs the same with 10 runs or 5,000 and no
-    writer has to remember the index; a list that is not the one indexed, is shorter, or no longer
-    holds the last run indexed where it was, is indexed anew.
+    A job's list of runs grows (a run started, a retry) or is replaced whole (a snapshot loaded).
+    The index follows it: ``catch_up`` indexes the runs added since it last looked, so a look-up
+    costs the same with 10 runs or 5,000 and no writer has to remember the index. A list changed
+    any other way (not the one indexed, shorter, or no longer holding the run indexed last where
+    it was) is indexed anew rather than trusted.
     """
 
     __slots__ = ("_count", "_last", "_positions", "runs", "unfinished")
