@@ -20,7 +20,7 @@ JOB_OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
-#: Job runs, and tags on job ARNs (research/glue-job-runs.md).
+#: Job runs, tags on job ARNs, and job bookmarks (the "Job runs" section of the API reference).
 RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "StartJobRun",
     "GetJobRun",
@@ -29,6 +29,8 @@ RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "TagResource",
     "UntagResource",
     "GetTags",
+    "GetJobBookmark",
+    "ResetJobBookmark",
 )
 #: Every operation the fake implements.
 OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import bookmarks as _bookmarks
+from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
@@ -43,17 +45,20 @@ class Script:
 
     states: tuple[str, ...] = DEFAULT_STATES
     error_message: str | None = None
+    #: The lines a run writes to CloudWatch Logs once it runs.
+    logs: tuple[str, ...] = ()
 
 
 class Run:
     """One run: what GetJobRun shows, and the steps it has still to take."""
 
-    __slots__ = ("data", "error_message", "number", "steps")
+    __slots__ = ("data", "error_message", "logs", "number", "steps")
 
     def __init__(self, data: dict[str, Any], script: Script, number: int = 0) -> None:
         self.data = data
         self.steps = list(script.states)
         self.error_message = script.error_message
+        self.logs = script.logs
         #: Order of starting within the fake: runs started at one frozen instant still sort.
         self.number = number
 
@@ -62,7 +67,9 @@ class Run:
         return str(self.data["JobRunState"])
 
 
-def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:
+def make_script(
+    states: tuple[str, ...], error_message: str | None = None, logs: object = None
+) -> Script:
     """A Script from a test's words; ValueError naming what is wrong."""
     if not states:
         raise ValueError(
@@ -80,7 +87,7 @@ def make_script(states: tuple[str, ...], error_message: str | None = None) -> Sc
             )
     if error_message is not None and not isinstance(error_message, str):
         raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
-    return Script(tuple(states), error_message)
+    return Script(tuple(states), error_message, _run_logs.scripted_lines(logs))
 
 
 def default_error_message(state: str, data: Mapping[str, Any]) -> str:
@@ -263,6 +270,8 @@ class JobRuns:
         else:
             data["JobRunState"] = following
             data["LastModifiedOn"] = now
+            if following == "RUNNING":
+                _run_logs.run_running(jobs.logs, data, jobs.jobs[name].data, run.logs, now)
 
     def finish(
         self,
@@ -286,6 +295,10 @@ class JobRuns:
                 error_message or run.error_message or default_error_message(state, data)
             )
         record = jobs.jobs.get(name)
+        job = record.data if record is not None else {}
+        _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
+        if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
+            _bookmarks.record_run(jobs.bookmarks, data)
         if (
             state == "FAILED"
             and record is not None

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .bookmarks import JobBookmark
+    from .run_logs import LogGroups
     from .runs import Run, Script
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
@@ -64,7 +66,7 @@ class JobRecord:
 class PartitionJobs:
     """One partition's jobs and their runs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("jobs", "names", "runs", "scripts")
+    __slots__ = ("bookmarks", "jobs", "logs", "names", "runs", "scripts")
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
@@ -74,6 +76,10 @@ class PartitionJobs:
         self.runs: dict[str, list[Run]] = {}
         #: The states the test scripted for a job's runs (kept when the job is deleted).
         self.scripts: dict[str, Script] = {}
+        #: Each job's bookmark entry (GetJobBookmark), once a run has recorded one.
+        self.bookmarks: dict[str, JobBookmark] = {}
+        #: What runs wrote to CloudWatch Logs: log group -> log stream (the run id) -> events.
+        self.logs: LogGroups = {}
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         if name in self.jobs:
@@ -97,6 +103,7 @@ class PartitionJobs:
         if self.jobs.pop(name, None) is None:
             return False
         self.runs.pop(name, None)
+        self.bookmarks.pop(name, None)
         del self.names[bisect.bisect_left(self.names, name)]
         return True
 

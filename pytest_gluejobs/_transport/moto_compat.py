@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from . import logs_transport as _logs
+
 _patched: tuple[Any, Any] | None = None
 
 
@@ -21,6 +23,8 @@ def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
         event_name = args[0] if args else kwargs.get("event_name", "")
         if isinstance(event_name, str) and event_name.startswith("before-send.glue."):
+            return None
+        if _logs.is_glue_log_read(event_name, args[1] if len(args) > 1 else kwargs.get("request")):
             return None
         return original(self, *args, **kwargs)
 
