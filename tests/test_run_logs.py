@@ -127,13 +127,29 @@ def test_filter_log_events_pages_with_next_token_and_stops(
             logGroupName=OUTPUT, logStreamNames=run_ids, PaginationConfig={"PageSize": 3}
         )
     )
-    assert len(pages) == 5
+    assert [len(p["events"]) for p in pages] == [3, 3, 3, 3, 2, 0]
     assert "nextToken" not in pages[-1]
     assert sorted(e["message"] for p in pages for e in p["events"]) == sorted(
         [f"{n}" for n in range(7)] * 2
     )
     only = logs.filter_log_events(logGroupName=OUTPUT, filterPattern='"5"')["events"]
     assert [e["message"] for e in only] == ["5", "5"]
+
+
+def test_a_filter_token_resumes_after_what_was_read_as_the_run_writes_more(
+    glue: Any, logs: Any, glue_jobs: GlueJobsFake
+) -> None:
+    glue_jobs.run_states("nightly", "RUNNING", logs=["first"])
+    first = _start(glue)
+    _state(glue, first)
+    page = logs.filter_log_events(logGroupName=OUTPUT)
+    assert [e["message"] for e in page["events"]] == ["first"]
+    again = logs.filter_log_events(logGroupName=OUTPUT, nextToken=page["nextToken"])
+    assert again["events"] == [] and "nextToken" not in again
+    glue_jobs.run_states("nightly", "RUNNING", logs=["second"])
+    _state(glue, _start(glue))
+    later = logs.filter_log_events(logGroupName=OUTPUT, nextToken=page["nextToken"])
+    assert [e["message"] for e in later["events"]] == ["second"]
 
 
 def test_start_time_is_inclusive_and_end_time_exclusive(

@@ -10,14 +10,16 @@ it, a group once one of its streams does.
 GetLogEvents, FilterLogEvents and DescribeLogStreams are answered for those groups as CloudWatch
 Logs answers them (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/):
 ResourceNotFoundException for a group or stream that does not exist, and tokens that page the way
-the service's do: at the end of a stream GetLogEvents hands back the forward token it was given,
-and FilterLogEvents / DescribeLogStreams stop giving a nextToken when nothing is left.
+the service's do: at the end of a stream GetLogEvents hands back the forward token it was given;
+FilterLogEvents gives a token after every page with events (resuming after them) and none after
+an empty page; DescribeLogStreams gives one while more streams are left.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -230,8 +232,11 @@ def _filter_log_events(
         for i, (time, ingested, message) in enumerate(stream.events)
         if time >= start and (end is None or time < end) and matches(message)
     )
-    offset = _offset(params.get("nextToken"), "filter")
-    page = found[offset : offset + limit]
+    token = params.get("nextToken")
+    if token is not None:
+        after = _filter_position(token)
+        found = [event for event in found if event[:3] > after]
+    page = found[:limit]
     answer: dict[str, Any] = {
         "events": [
             {
@@ -247,8 +252,13 @@ def _filter_log_events(
             {"logStreamName": stream.name, "searchedCompletely": True} for stream in chosen
         ],
     }
-    if offset + limit < len(found):
-        answer["nextToken"] = _token("filter", offset + limit)
+    # A page with events ends with a token that resumes after them, even when nothing follows
+    # yet: a reader that keeps its last token sees only what the run writes later. A page with
+    # no events has no token. (Airflow's GlueJobHook.print_job_logs relies on both: "if the
+    # response is empty there is no nextToken in it".)
+    if page:
+        time, name, i = page[-1][:3]
+        answer["nextToken"] = _token("filter", 0, [time, name, i])
     return answer
 
 
@@ -298,8 +308,21 @@ def _describe(stream: LogStream, group: str, arn_prefix: str) -> dict[str, Any]:
     return shown
 
 
-def _token(kind: str, offset: int) -> str:
-    return base64.b64encode(f"{kind}/{offset}".encode()).decode()
+def _token(kind: str, offset: int, position: list[Any] | None = None) -> str:
+    text = f"{kind}/{offset}" if position is None else f"{kind}/{json.dumps(position)}"
+    return base64.b64encode(text.encode()).decode()
+
+
+def _filter_position(token: object) -> tuple[int, str, int]:
+    """(timestamp, stream, index) of the last event a FilterLogEvents token was given after."""
+    try:
+        kind, _, position = base64.b64decode(str(token), validate=True).decode().partition("/")
+        time, name, i = json.loads(position)
+        if kind == "filter" and type(time) is int and isinstance(name, str) and type(i) is int:
+            return time, name, i
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        pass
+    raise LogsError("InvalidParameterException", "The specified nextToken is invalid.")
 
 
 def _offset(token: object, kind: str) -> int:
