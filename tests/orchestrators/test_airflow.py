@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import inspect
 import os
 import shutil
 import tempfile
@@ -38,6 +39,12 @@ AirflowException = pytest.importorskip("airflow.exceptions").AirflowException
 TaskDeferred = pytest.importorskip("airflow.sdk.exceptions").TaskDeferred
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
+
+#: The orchestrators' default intervals cost nothing under the fake's virtual time.
+with_virtual_time = pytest.mark.skipif(
+    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
+    reason="this pytest-gluejobs has no virtual time",
+)
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/GlueRole"
 #: Airflow's own wait knobs at 0: the fake moves a run one step per read, not per second.
@@ -85,8 +92,12 @@ def operator(**kwargs: Any) -> Any:
     return glue_operators.GlueJobOperator(**settings)
 
 
-def run_trigger(trigger: Any) -> dict[str, Any]:
-    """Run a deferred task's trigger to its first event, as Airflow's triggerer does."""
+def run_trigger(trigger: Any, timeout: float = 30) -> dict[str, Any]:
+    """Run a deferred task's trigger to its first event, as Airflow's triggerer does.
+
+    ``timeout`` guards against a hang; under virtual time it is virtual too, so it must outlast
+    the trigger's own waits.
+    """
 
     async def first_event() -> dict[str, Any]:
         async for event in trigger.run():
@@ -94,7 +105,7 @@ def run_trigger(trigger: Any) -> dict[str, Any]:
             return payload
         raise AssertionError("the trigger ended without an event")
 
-    return asyncio.run(asyncio.wait_for(first_event(), 30))
+    return asyncio.run(asyncio.wait_for(first_event(), timeout))
 
 
 # -- GlueJobOperator, synchronous --------------------------------------------------------------
@@ -353,3 +364,52 @@ def test_dag_test_runs_the_dag_against_the_fake(
     assert "hello from glue" in caplog.text + "".join(capfd.readouterr())
     (run,) = fake.runs("nightly")
     assert run["JobRunState"] == "SUCCEEDED" and "--day" in run["Arguments"]
+
+
+# -- default intervals, under virtual time -------------------------------------------------------
+
+
+@with_virtual_time
+def test_default_poll_interval_under_virtual_time() -> None:
+    with mock_glue_jobs(virtual_time=True) as fake:
+        fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
+        task = glue_operators.GlueJobOperator(
+            task_id="run_nightly",
+            job_name="nightly",
+            script_location="s3://scripts/nightly.py",
+            iam_role_arn=ROLE_ARN,
+            region_name="us-east-1",
+            verbose=True,
+        )  # job_poll_interval: Airflow's 6 s
+        task.execute(context())
+        assert fake.runs("nightly")[0]["JobRunState"] == "SUCCEEDED"
+
+
+@with_virtual_time
+def test_default_waiter_delay_under_virtual_time() -> None:
+    with mock_glue_jobs(virtual_time=True) as fake:
+        fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
+        task = glue_operators.GlueJobOperator(
+            task_id="run_nightly",
+            job_name="nightly",
+            script_location="s3://scripts/nightly.py",
+            iam_role_arn=ROLE_ARN,
+            region_name="us-east-1",
+            deferrable=True,
+            verbose=True,
+        )  # waiter_delay: Airflow's 60 s
+        with pytest.raises(TaskDeferred) as deferred:
+            task.execute(context())
+        trigger = deferred.value.trigger
+        waits = trigger.waiter_delay * trigger.attempts
+        assert run_trigger(trigger, timeout=waits + 60)["status"] == "success"
+
+
+@with_virtual_time
+def test_default_poke_interval_under_virtual_time() -> None:
+    with mock_glue_jobs(virtual_time=True):
+        fake_run = operator(wait_for_completion=False).execute(context())
+        sensor = glue_sensors.GlueJobSensor(
+            task_id="wait", job_name="nightly", run_id=fake_run, region_name="us-east-1"
+        )  # poke_interval: Airflow's 120 s
+        sensor.execute(context())  # pokes until the run succeeds

@@ -7,8 +7,10 @@ and a CloudWatch message reader, which reads the Pipes messages the job prints t
 ``run_states(..., logs=[...])``. Skipped where dagster-aws is not installed.
 """
 
+import inspect
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -21,7 +23,13 @@ mock_aws = pytest.importorskip("moto").mock_aws
 from dagster import AssetExecutionContext  # noqa: E402
 from dagster_aws.pipes import PipesGlueClient  # noqa: E402
 
-from pytest_gluejobs import GlueJobsFake  # noqa: E402
+from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
+
+#: The orchestrators' default intervals cost nothing under the fake's virtual time.
+with_virtual_time = pytest.mark.skipif(
+    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
+    reason="this pytest-gluejobs has no virtual time",
+)
 
 # No `from __future__ import annotations` here: Dagster reads the asset's annotations.
 
@@ -42,6 +50,12 @@ def nightly(context: AssetExecutionContext, glue: PipesGlueClient) -> Any:
 @pytest.fixture
 def glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
     """The resource as the guide builds it; moto answers S3 beside the fake."""
+    with _glue_client(glue_jobs) as client:
+        yield client
+
+
+@contextmanager
+def _glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="dagster-pipes")
@@ -103,3 +117,15 @@ def test_a_failed_run_fails_the_asset_with_its_error_message(
     )
     with pytest.raises(RuntimeError, match="NameError: name 'spark' is not defined"):
         dagster.materialize([nightly], resources={"glue": glue_client})
+
+
+@with_virtual_time
+def test_a_long_run_and_a_failed_one_under_virtual_time() -> None:
+    # PipesGlueClient polls every 5 s; after a failed run Dagster waits 10 s for messages.
+    with mock_glue_jobs(virtual_time=True) as fake:
+        fake.run_states("nightly", *["RUNNING"] * 10, "SUCCEEDED", logs=[pipes_message("closed")])
+        with _glue_client(fake) as client:
+            assert dagster.materialize([nightly], resources={"glue": client}).success
+            fake.run_states("nightly", "RUNNING", "FAILED", error_message="boom")
+            with pytest.raises(RuntimeError, match="boom"):
+                dagster.materialize([nightly], resources={"glue": client})

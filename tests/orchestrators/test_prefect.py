@@ -13,6 +13,7 @@ gives it one. ``job_watch_poll_interval`` defaults to 60 s per poll; these recip
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,13 @@ prefect = pytest.importorskip("prefect")
 glue_job = pytest.importorskip("prefect_aws.glue_job")
 testing = pytest.importorskip("prefect.testing.utilities")
 
-from pytest_gluejobs import GlueJobsFake  # noqa: E402
+from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
+
+#: The orchestrators' default intervals cost nothing under the fake's virtual time.
+with_virtual_time = pytest.mark.skipif(
+    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
+    reason="this pytest-gluejobs has no virtual time",
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,9 +42,9 @@ def prefect_api() -> Iterator[None]:
 
 
 @prefect.flow
-async def nightly_flow(day: str) -> Any:
+async def nightly_flow(day: str, poll_interval: float = 0) -> Any:
     run = await glue_job.GlueJobBlock(
-        job_name="nightly", arguments={"--day": day}, job_watch_poll_interval=0
+        job_name="nightly", arguments={"--day": day}, job_watch_poll_interval=poll_interval
     ).trigger()
     run.client = boto3.client("glue")
     run.wait_for_completion()
@@ -46,6 +53,10 @@ async def nightly_flow(day: str) -> Any:
 
 @pytest.fixture
 def nightly(glue_jobs: GlueJobsFake) -> None:
+    _add_nightly(glue_jobs)
+
+
+def _add_nightly(glue_jobs: GlueJobsFake) -> None:
     glue_jobs.add_job(
         Name="nightly",
         Role="arn:aws:iam::123456789012:role/GlueRole",
@@ -68,3 +79,15 @@ def test_a_failed_run_fails_the_flow_with_its_error_message(
     glue_jobs.run_states("nightly", "RUNNING", "FAILED", error_message="NameError: x")
     with pytest.raises(RuntimeError, match="NameError: x"):
         asyncio.run(nightly_flow("2026-12-01"))
+
+
+@with_virtual_time
+def test_the_default_poll_interval_under_virtual_time() -> None:
+    with mock_glue_jobs(virtual_time=True) as fake:
+        _add_nightly(fake)
+        fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED")
+        default = glue_job.GlueJobBlock.model_fields["job_watch_poll_interval"].default
+        # The flow's function without Prefect's API: virtual time moves the event loop's clock
+        # while it waits on a socket, so the API client's read timeouts would fire at once.
+        flow_function = nightly_flow.fn
+        assert asyncio.run(flow_function("2026-12-01", poll_interval=default)) == "SUCCEEDED"
