@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timedelta
 from functools import cache
 from types import TracebackType
@@ -23,6 +22,7 @@ from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
+from ._transport import server as _server
 from ._transport.calls import Call, CallLog
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
@@ -52,22 +52,25 @@ _UNSET_WHILE_ACTIVE = (
     "AWS_DEFAULT_PROFILE",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    # It would make child processes ignore AWS_ENDPOINT_URL_GLUE.
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 )
-
-
-#: Active fakes (each changed os.environ), in the order they started.
-_active_fakes: list[GlueJobsFake] = []
 
 
 def active_fake_count() -> int:
     """How many fakes are active now (a pytest session remembers it at its start)."""
-    return len(_active_fakes)
+    return len(_activation.active_owners())
 
 
 def stop_fakes_started_after(count: int) -> None:
     """Stop the fakes started after ``count`` were active and left running (newest first)."""
-    while len(_active_fakes) > count:
-        _active_fakes[-1].stop()
+    while True:
+        owners = _activation.active_owners()
+        if len(owners) <= count:
+            return
+        newest = owners[-1]
+        assert isinstance(newest, GlueJobsFake)
+        newest.stop()
 
 
 @cache
@@ -110,13 +113,13 @@ class GlueJobsFake:
             default_partition=(account_id, region),
             real_retry_sleep=real_retry_sleep,
         )
-        self._saved_environ: dict[str, str | None] | None = None
+        self._endpoint: _server.LoopbackEndpoint | None = None
         self._freezers: list[Any] = []
         #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
         self.snapshot_context: _snapshots.SnapshotContext | None = None
 
     def __repr__(self) -> str:
-        active = "active" if self._saved_environ is not None else "stopped"
+        active = "active" if _activation.is_active(self) else "stopped"
         jobs = self.jobs_in()
         names = ", ".join(list(jobs)[:5]) + (", ..." if len(jobs) > 5 else "")
         calls, _ = self._calls.counts()
@@ -128,15 +131,21 @@ class GlueJobsFake:
     # -- activation ----------------------------------------------------------------------------
 
     def start(self) -> GlueJobsFake:
-        """Answer Glue requests from now on (the fixture and mock_glue_jobs do this for you)."""
-        _activation.activate(self._interceptor)
-        wanted = {**_SET_WHILE_ACTIVE, "AWS_DEFAULT_REGION": self.region}
-        keys = (*wanted, *_UNSET_WHILE_ACTIVE)
-        self._saved_environ = {key: os.environ.get(key) for key in keys}
-        for key in _UNSET_WHILE_ACTIVE:
-            os.environ.pop(key, None)
-        os.environ.update(wanted)
-        _active_fakes.append(self)
+        """Answer Glue requests from now on (the fixture and mock_glue_jobs do this for you).
+
+        The fake answers the requests of the thread or asyncio task that starts it (and of the
+        tasks and threads it starts); the environment variables it sets are the process's.
+        """
+        environ: dict[str, str | None] = dict.fromkeys(_UNSET_WHILE_ACTIVE)
+        environ.update(_SET_WHILE_ACTIVE)
+        environ["AWS_DEFAULT_REGION"] = self.region
+        # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
+        environ["AWS_REGION"] = self.region
+        # Child processes (`aws glue ...`, scripts, other SDKs) send their Glue requests to this
+        # fake's loopback endpoint, not to AWS.
+        self._open_endpoint()
+        environ["AWS_ENDPOINT_URL_GLUE"] = self.endpoint_url
+        _activation.activate(self, self._interceptor, environ)
         return self
 
     def stop(self) -> None:
@@ -145,24 +154,9 @@ class GlueJobsFake:
             while self._freezers:
                 self._freezers.pop().stop()
         finally:
-            _activation.deactivate(self._interceptor)
-            saved, self._saved_environ = self._saved_environ, None
-            if saved is not None:
-                self._restore_environ(saved)
-
-    def _restore_environ(self, saved: dict[str, str | None]) -> None:
-        index = _active_fakes.index(self)
-        del _active_fakes[index]
-        if index < len(_active_fakes):
-            # Stopped out of order: the fake started next saved this one's test values. It
-            # restores what this one saved instead; until then the environment stays as it is.
-            _active_fakes[index]._saved_environ = saved
-            return
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            if self._endpoint is not None:
+                self._endpoint.close()
+            _activation.deactivate(self)
 
     def __enter__(self) -> GlueJobsFake:
         return self.start()
@@ -185,6 +179,26 @@ class GlueJobsFake:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _open_endpoint(self) -> None:
+        # Before activation, whose environment names it; kept when a second start is refused.
+        if self._endpoint is None or self._endpoint.closed:
+            self._endpoint = _server.LoopbackEndpoint(self._interceptor)
+
+    @property
+    def endpoint_url(self) -> str:
+        """The loopback address (``http://127.0.0.1:<port>``) where other processes reach the fake.
+
+        While the fake is active its child processes inherit it as ``AWS_ENDPOINT_URL_GLUE``, with
+        credentials it answers. Each start opens a new port; once the fake stops, its port
+        refuses connections.
+        """
+        if self._endpoint is None:
+            raise RuntimeError(
+                "This Glue fake has not been started, so it has no endpoint yet: use the "
+                "glue_jobs fixture, or read endpoint_url inside `with mock_glue_jobs() as fake:`."
+            )
+        return self._endpoint.url
 
     # -- clients and state ---------------------------------------------------------------------
 

@@ -29,6 +29,16 @@ def job_params(name: str = "nightly", kind: str = "glueetl", **overrides: Any) -
     return {"Name": name, "Role": ROLE, "Command": command(kind), **overrides}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--docs-drift",
+        action="store_true",
+        default=False,
+        help="run the documentation's examples that describe moto's or botocore's behaviour "
+        "(skipped otherwise: a third party's release must not fail this suite)",
+    )
+
+
 @pytest.fixture
 def glue(glue_jobs: Any) -> Any:
     """A plain boto3 Glue client, built inside the test as user code would build it."""

@@ -12,7 +12,9 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import boto3
+import every_operation
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 from conftest import block_network, job_params
 
@@ -69,29 +71,34 @@ def test_one_store_and_one_call_log_for_sync_and_async(
 def test_every_operation_and_a_paginator(
     glue_jobs: GlueJobsFake, run: Run, attempts: list[str]
 ) -> None:
-    async def every_operation() -> list[str]:
+    every_operation.seed(glue_jobs)
+    for index in range(4):
+        glue_jobs.add_job(**job_params(f"k{index}"))
+
+    async def every_operation_then_a_paginator() -> list[str]:
         async with aio_client() as glue:
-            await glue.create_job(**job_params("j"))
-            update = {key: value for key, value in job_params("j").items() if key != "Name"}
-            await glue.update_job(JobName="j", JobUpdate={**update, "Description": "d"})
-            await glue.get_job(JobName="j")
-            for index in range(4):
-                await glue.create_job(**job_params(f"k{index}"))
+            requests = every_operation.Requests()
+            for operation in every_operation.in_order():
+                method = getattr(glue, xform_name(operation))
+                requests.saw(operation, await method(**requests.params(operation)))
             pages = [
                 page
                 async for page in glue.get_paginator("get_jobs").paginate(
                     PaginationConfig={"PageSize": 2}
                 )
             ]
-            names = [job["Name"] for page in pages for job in page["Jobs"]]
-            await glue.list_jobs()
-            await glue.batch_get_jobs(JobNames=["j", "missing"])
-            await glue.delete_job(JobName="j")
-            return names
+            return [job["Name"] for page in pages for job in page["Jobs"]]
 
-    assert run(every_operation()) == ["j", "k0", "k1", "k2", "k3"]
-    assert glue_jobs.job("j") is None
-    assert glue_jobs.assert_called("UpdateJob", JobUpdate={"Description": "d"})
+    assert run(every_operation_then_a_paginator()) == [
+        every_operation.JOB,
+        "k0",
+        "k1",
+        "k2",
+        "k3",
+    ]
+    operations = [call.operation for call in glue_jobs.calls]
+    assert operations == [*every_operation.in_order(), "GetJobs", "GetJobs", "GetJobs"]
+    assert {call.status for call in glue_jobs.calls} == {200}
     assert attempts == []
 
 

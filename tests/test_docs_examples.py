@@ -14,12 +14,18 @@ The convention, for whoever writes docs:
   ``<!-- not-run -->`` skips the block (keep this rare: fragments that cannot run on their own, such
   as a signature), and ``<!-- expect-failure -->`` asserts that the block's tests fail (for examples
   that show a failure message).
+- ``<!-- third-party: moto -->`` (or ``botocore``) marks a block whose assertions describe another
+  project's behaviour. The suite does not run it: a moto or botocore release must not turn a user's
+  test run red. The documentation-drift check runs it (``pytest tests/test_docs_examples.py
+  --docs-drift``, a step of its own in CI) and names the page and the installed version when the
+  behaviour it describes has changed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -30,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
-_DIRECTIVE = re.compile(r"^\s*<!--\s*(not-run|expect-failure)\s*-->\s*$")
+_DIRECTIVE = re.compile(r"^\s*<!--\s*(not-run|expect-failure|third-party:\s*[\w-]+)\s*-->\s*$")
 _OWN_MOCK = re.compile(r"\b(mock_glue_jobs|mock_aws)\b")
 #: What in a test file means it needs its snapshot files written first: ours, and syrupy's.
 _SNAPSHOT_UPDATES = (
@@ -54,6 +60,13 @@ class Block:
     def is_test_file(self) -> bool:
         return "def test_" in self.code
 
+    @property
+    def third_party(self) -> str | None:
+        """The project whose behaviour the block describes, if it is marked as describing one."""
+        if self.directive is None or not self.directive.startswith("third-party:"):
+            return None
+        return self.directive.partition(":")[2].strip()
+
 
 def python_blocks(path: Path) -> list[Block]:
     """The fenced python blocks of a Markdown file, with the directive just before each."""
@@ -74,13 +87,20 @@ def python_blocks(path: Path) -> list[Block]:
             directive = _DIRECTIVE.match(previous)
             body = [line[len(indent) :] for line in lines[index + 1 : end]]
             blocks.append(
-                Block(path, index + 2, "\n".join(body) + "\n", directive and directive.group(1))
+                Block(
+                    path,
+                    index + 2,
+                    "\n".join(body) + "\n",
+                    directive and re.sub(r":\s*", ": ", directive.group(1)),
+                )
             )
         index = end + 1
     return blocks
 
 
-BLOCKS = [block for page in PAGES for block in python_blocks(page)]
+ALL_BLOCKS = [block for page in PAGES for block in python_blocks(page)]
+BLOCKS = [block for block in ALL_BLOCKS if block.third_party is None]
+THIRD_PARTY_BLOCKS = [block for block in ALL_BLOCKS if block.third_party is not None]
 
 
 def test_the_readme_and_docs_have_examples():
@@ -99,6 +119,42 @@ def test_example_runs(block: Block, pytester: pytest.Pytester) -> None:
             execute(block)
     else:
         execute(block)
+
+
+@pytest.mark.parametrize("block", THIRD_PARTY_BLOCKS, ids=[b.id for b in THIRD_PARTY_BLOCKS])
+def test_third_party_behaviour_is_as_described(
+    block: Block, pytester: pytest.Pytester, request: pytest.FixtureRequest
+) -> None:
+    if not request.config.getoption("docs_drift"):
+        pytest.skip(
+            f"describes {block.third_party}'s behaviour, not this plugin's: checked by the "
+            "documentation-drift check (pytest tests/test_docs_examples.py --docs-drift)"
+        )
+    check_third_party(block, pytester)
+
+
+def check_third_party(block: Block, pytester: pytest.Pytester) -> None:
+    """Run a block that describes another project; a failure names the page and the version."""
+    try:
+        if block.is_test_file:
+            run_as_test_file(block, pytester)
+        else:
+            execute(block)
+    except Exception as error:
+        project = block.third_party or ""
+        raise AssertionError(
+            f"documentation drift: {block.id} describes {project}'s behaviour, and with "
+            f"{project} {_installed_version(project)} installed it no longer holds "
+            f"({type(error).__name__}: {error}). Check what {project} does now and update the "
+            "page (its text and its example)."
+        ) from error
+
+
+def _installed_version(project: str) -> str:
+    try:
+        return metadata.version(project)
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def run_as_test_file(block: Block, pytester: pytest.Pytester) -> None:
@@ -143,6 +199,9 @@ def test_the_extractor_reads_directives_and_indented_fences(tmp_path: Path):
         (7, "def f(): ...\n", "not-run"),
         (12, "y = 2\n", None),
     ]
+    page.write_text("<!--  third-party:moto -->\n```python\nz = 3\n```\n", encoding="utf-8")
+    (block,) = python_blocks(page)
+    assert (block.directive, block.third_party) == ("third-party: moto", "moto")
 
 
 # -- links --------------------------------------------------------------------------------------
@@ -231,3 +290,15 @@ def test_a_plain_block_runs_with_an_active_fake_named_glue_jobs():
     )
     with pytest.raises(AssertionError):
         execute(synthetic("assert glue_jobs.jobs\n"))
+
+
+def test_drift_in_a_third_partys_behaviour_names_the_page_and_the_version(
+    pytester: pytest.Pytester,
+):
+    drifted = synthetic("assert False, 'moto changed'\n", "third-party: moto")
+    with pytest.raises(AssertionError) as failure:
+        check_third_party(drifted, pytester)
+    message = str(failure.value)
+    assert message.startswith("documentation drift: docs/synthetic.md:1 describes moto's")
+    assert f"moto {metadata.version('moto')} installed" in message
+    check_third_party(synthetic("assert True\n", "third-party: moto"), pytester)

@@ -8,16 +8,19 @@ botocore does not retry (research §8), so that one client call is one HTTP atte
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import threading
 from typing import Any
 
 import boto3
+import every_operation
 import pytest
 from conftest import ROLE, command, glue_error, job_params
 
 from pytest_gluejobs import Fault, mock_glue_jobs
+from pytest_gluejobs._core.model import OPERATIONS
 
 TIMEOUT = "OperationTimeoutException"
 
@@ -168,27 +171,17 @@ def test_job_name_on_a_listing_is_refused(glue_jobs: Any, operation: str) -> Non
 
 
 def test_star_matches_every_operation(seeded: Any, glue: Any) -> None:
+    every_operation.seed(seeded)
     fault = seeded.fail("*", TIMEOUT)
-    calls = [
-        lambda: glue.create_job(**job_params("third")),
-        lambda: glue.update_job(JobName="nightly", JobUpdate={"Role": ROLE, "Command": command()}),
-        lambda: glue.get_job(JobName="nightly"),
-        glue.get_jobs,
-        lambda: glue.delete_job(JobName="nightly"),
-        glue.list_jobs,
-        lambda: glue.batch_get_jobs(JobNames=["nightly"]),
+    requests = every_operation.Requests()
+    outcomes = [
+        outcome(glue, functools.partial(requests.call, glue, operation))
+        for operation in every_operation.in_order()
     ]
-    assert [outcome(glue, call) for call in calls] == [TIMEOUT] * 7
-    assert [c.operation for c in seeded.calls] == [
-        "CreateJob",
-        "UpdateJob",
-        "GetJob",
-        "GetJobs",
-        "DeleteJob",
-        "ListJobs",
-        "BatchGetJobs",
-    ]
-    assert fault.fired == 7
+    assert outcomes == [TIMEOUT] * len(OPERATIONS)
+    assert [c.operation for c in seeded.calls] == every_operation.in_order()
+    assert all(c.injected for c in seeded.calls)
+    assert fault.fired == len(OPERATIONS)
 
 
 def test_star_with_job_name_fails_only_requests_about_that_job(seeded: Any, glue: Any) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import every_operation
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
@@ -37,19 +38,17 @@ def test_the_guard_catches_a_real_request(attempts: list[str]) -> None:
     assert attempts
 
 
-def _all_operations(client: Any) -> None:
-    client.create_job(Name="j", **JOB)
-    client.update_job(JobName="j", JobUpdate={**JOB, "Description": "d"})
-    client.get_job(JobName="j")
-    client.get_jobs(MaxResults=1)
-    client.list_jobs()
-    client.batch_get_jobs(JobNames=["j", "missing"])
-    client.delete_job(JobName="j")
+def _every_operation(fake: GlueJobsFake, client: Any) -> None:
+    region = client.meta.region_name
+    every_operation.seed(fake, region=region)
+    requests = every_operation.Requests(region=region)
+    for operation in every_operation.in_order():
+        requests.call(client, operation)
+    assert [call.operation for call in fake.calls] == every_operation.in_order()
 
 
 def test_every_operation(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
-    _all_operations(boto3.client("glue"))
-    assert len(glue_jobs.calls) == 7
+    _every_operation(glue_jobs, boto3.client("glue"))
     assert attempts == []
 
 
@@ -144,7 +143,7 @@ def test_any_endpoint(
     glue_jobs: GlueJobsFake, attempts: list[str], region: str, options: dict[str, Any]
 ) -> None:
     client = boto3.client("glue", region_name=region, **options)
-    _all_operations(client)
+    _every_operation(glue_jobs, client)
     assert {call.region for call in glue_jobs.calls} == {region}
     assert attempts == []
 
@@ -187,6 +186,5 @@ def test_no_credentials_configured_never_reaches_for_instance_metadata(
     attempts: list[str],
 ) -> None:
     with mock_glue_jobs() as fake:
-        _all_operations(boto3.Session().client("glue"))
-        assert len(fake.calls) == 7
+        _every_operation(fake, boto3.Session().client("glue"))
     assert attempts == []

@@ -12,7 +12,6 @@ import json
 import os
 import textwrap
 import unittest
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -600,19 +599,6 @@ def test_mock_glue_jobs_on_a_unittest_test_case() -> None:
 def test_mock_glue_jobs_refuses_what_it_cannot_decorate() -> None:
     with pytest.raises(TypeError, match=r"functions and unittest\.TestCase classes"):
         mock_glue_jobs()(type("Plain", (), {}))
-
-
-def test_mock_glue_jobs_refuses_generator_functions_whose_body_would_run_unpatched() -> None:
-    def generator() -> Iterator[Any]:
-        yield boto3.client("glue").get_jobs()
-
-    async def async_generator() -> Any:
-        yield None
-
-    for target in (generator, async_generator):
-        with pytest.raises(TypeError, match=r"cannot decorate the generator function .*generator"):
-            mock_glue_jobs()(target)
-    assert not is_patched()
 
 
 def test_a_run_whose_tests_do_not_use_the_fake_does_not_import_it(

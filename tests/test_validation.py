@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_gluejobs._core import model as _model
+from pytest_gluejobs._core import shape_checks as _shape_checks
 from pytest_gluejobs._core import validation as _validation
 from pytest_gluejobs._core.errors import GlueError
 from pytest_gluejobs._core.model import service_model
@@ -422,7 +423,7 @@ def test_java_dot_stops_at_every_line_terminator() -> None:
 
 
 def test_supplementary_range_translation() -> None:
-    pattern = _validation._java_regex("[\\uD800\\uDC00-\\uDBFF\\uDFFF]")
+    pattern = _shape_checks.java_regex("[\\uD800\\uDC00-\\uDBFF\\uDFFF]")
     assert pattern is not None
     assert pattern.fullmatch("\U00010000")
     assert pattern.fullmatch("\U0001f600")
@@ -453,17 +454,21 @@ def test_every_pattern_of_the_installed_model_compiles() -> None:
     # A pattern Python cannot compile goes unchecked; this pins that none does today.
     patterns = {s.metadata["pattern"] for s in input_shapes() if "pattern" in s.metadata}
     assert patterns
-    assert [p for p in patterns if _validation._java_regex(p) is None] == []
+    assert [p for p in patterns if _shape_checks.java_regex(p) is None] == []
 
 
 def test_every_container_shape_of_the_installed_model_gets_a_check() -> None:
-    # The fast walk is Python source generated per shape on first use; requests reach only some
-    # shapes, so all are generated here, where a mistake in the generator would show first.
+    # A shape's check is built on the first request that reaches it, and requests reach only some
+    # shapes: here every one is built and refuses a value of the wrong JSON type.
     containers = [s for s in input_shapes() if isinstance(s, StructureShape | ListShape | MapShape)]
     assert len(containers) > 100
     for shape in containers:
-        check = _validation._fast_function(shape)
-        assert check.__name__ == "f_" + _validation._identifier(shape.name)
+        check, scalar = _validation._checks_of(shape)
+        assert scalar is None
+        report = _validation._Report("Probe")
+        check("not a container", ((None, "above"), "here"), 0, report)
+        assert report.count == 1
+        assert report.errors[0].startswith("Value '\"not a container\"' at 'above.here' ")
 
 
 # --- enums ------------------------------------------------------------------------------------
@@ -481,14 +486,21 @@ def test_enum_values_are_listed() -> None:
 
 
 @pytest.mark.parametrize(
-    "worker_type", ["Standard", "G.1X", "G.2X", *_validation.EXTRA_WORKER_TYPES]
+    "worker_type", ["Standard", "G.1X", "G.2X", *_shape_checks.EXTRA_WORKER_TYPES]
 )
 def test_worker_types_the_service_accepts_pass(worker_type: str) -> None:
     validate("CreateJob", create(WorkerType=worker_type))
 
 
 def test_extra_worker_types_are_the_researched_ones() -> None:
-    assert set(_validation.EXTRA_WORKER_TYPES) == {"G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"}
+    assert set(_shape_checks.EXTRA_WORKER_TYPES) == {
+        "G.12X",
+        "G.16X",
+        "R.1X",
+        "R.2X",
+        "R.4X",
+        "R.8X",
+    }
 
 
 # --- unknown members --------------------------------------------------------------------------
@@ -577,9 +589,8 @@ def probe_model(monkeypatch: pytest.MonkeyPatch) -> Any:
             }
         )
         monkeypatch.setattr(_model, "operation_model", model.operation_model)
-        monkeypatch.setattr(_validation, "_compiled", {})
+        monkeypatch.setattr(_validation, "_checks", {})
         monkeypatch.setattr(_validation, "_requests", {})
-        monkeypatch.setattr(_validation, "_fast_namespace", dict(_validation._FAST_BUILTINS))
 
     return install
 
@@ -654,7 +665,7 @@ def test_recursive_shapes_compile(probe_model: Any) -> None:
 
 
 def test_shapes_whose_names_differ_only_in_punctuation_are_checked_apart(probe_model: Any) -> None:
-    # Validation generates Python code named after shapes; "Inner.A" and "Inner-A" must not share.
+    # Checks are kept by shape name; "Inner.A" and "Inner-A" must not share one.
     probe_model(
         {
             "ProbeRequest": request_of(First="Inner.A", Second="Inner-A"),

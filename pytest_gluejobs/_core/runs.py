@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,15 +18,13 @@ from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
+from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
+from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
+from .run_records import Run as Run  # re-exported: snapshots build runs
+from .run_records import Script
 from .store import JobStore, Partition, PartitionJobs
 from .versions import AUTO
 
-#: Every JobRunState (model), the ones that still change, and the final ones.
-ACTIVE_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
-FINAL_STATES = ("STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "EXPIRED")
-RUN_STATES = ACTIVE_STATES + FINAL_STATES
-#: What a run goes through unless the test scripts otherwise.
-DEFAULT_STATES = ("RUNNING", "SUCCEEDED")
 #: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
 SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
 #: Final states that carry an ErrorMessage (research open question 6: STOPPED carries none).
@@ -37,34 +34,6 @@ DEFAULT_PAGE_SIZE = 100
 
 _RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
 _SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
-
-
-@dataclass(frozen=True)
-class Script:
-    """The states a job's runs go through after STARTING, and the ErrorMessage of a failure."""
-
-    states: tuple[str, ...] = DEFAULT_STATES
-    error_message: str | None = None
-    #: The lines a run writes to CloudWatch Logs once it runs.
-    logs: tuple[str, ...] = ()
-
-
-class Run:
-    """One run: what GetJobRun shows, and the steps it has still to take."""
-
-    __slots__ = ("data", "error_message", "logs", "number", "steps")
-
-    def __init__(self, data: dict[str, Any], script: Script, number: int = 0) -> None:
-        self.data = data
-        self.steps = list(script.states)
-        self.error_message = script.error_message
-        self.logs = script.logs
-        #: Order of starting within the fake: runs started at one frozen instant still sort.
-        self.number = number
-
-    @property
-    def state(self) -> str:
-        return str(self.data["JobRunState"])
 
 
 def make_script(
@@ -121,8 +90,7 @@ class JobRuns:
         data = self._new_run_data(job, params, now)
         runs = jobs.runs.setdefault(name, [])
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        active = sum(1 for run in runs if run.state in ACTIVE_STATES)
-        if active >= limit:
+        if len(jobs.run_index(name).unfinished) >= limit:
             if not data["JobRunQueuingEnabled"]:
                 # research §4.1 (REC): no period, the job's name.
                 raise GlueError(
@@ -211,11 +179,11 @@ class JobRuns:
         jobs = self.store.jobs_of(partition)
         if name not in jobs.jobs:
             raise _job_not_found()
-        for run in jobs.runs.get(name, ()):
-            if run.data["Id"] == run_id:
-                self.step(jobs, name, run, now)
-                return run
-        raise GlueError("EntityNotFoundException", f"Job run {run_id} not found.")
+        run = jobs.run_index(name).find(run_id)
+        if run is None:
+            raise GlueError("EntityNotFoundException", f"Job run {run_id} not found.")
+        self.step(jobs, name, run, now)
+        return run
 
     def page(
         self, params: dict[str, Any], partition: Partition, now: datetime
@@ -224,24 +192,26 @@ class JobRuns:
         jobs = self.store.jobs_of(partition)
         if name not in jobs.jobs:
             raise _job_not_found()
-        newest_first = list(reversed(jobs.runs.get(name, [])))
+        index = jobs.run_index(name)
         limit = params.get("MaxResults") or DEFAULT_PAGE_SIZE
         scope = {"JobName": name}
         token = params.get("NextToken")
-        start = 0
+        # Pages run newest first: this one ends (exclusive) at the run the last one ended with.
+        end = len(index.runs)
         if token is not None:
             after = decode_token(token, "GetJobRuns", partition, scope)
-            ids = [run.data["Id"] for run in newest_first]
-            if after not in ids:
+            position = index.position(after)
+            if position is None:
                 raise invalid_input(
                     f"Invalid NextToken for GetJobRuns: run {after} is gone (its job was deleted "
                     "and created again); start again without a NextToken."
                 )
-            start = ids.index(after) + 1
-        page = newest_first[start : start + limit]
+            end = position
+        begin = max(0, end - limit)
+        page = index.runs[begin:end][::-1]
         for run in page:
             self.step(jobs, name, run, now)
-        more = start + limit < len(newest_first)
+        more = begin > 0
         next_token = (
             encode_token("GetJobRuns", partition, scope, page[-1].data["Id"]) if more else None
         )
@@ -290,6 +260,7 @@ class JobRuns:
         data["JobRunState"] = state
         data["LastModifiedOn"] = data["CompletedOn"] = at
         data["ExecutionTime"] = max(0, int((at - data["StartedOn"]).total_seconds()))
+        jobs.run_index(name).ended(run)
         if state in _WITH_ERROR_MESSAGE:
             data["ErrorMessage"] = (
                 error_message or run.error_message or default_error_message(state, data)
@@ -333,25 +304,32 @@ class JobRuns:
         return data.get("Timeout") is not None and now >= _deadline(data)
 
     def _has_room(self, jobs: PartitionJobs, name: str, waiting: Run) -> bool:
+        """Whether ``waiting`` may start: a slot is free once every older waiting run has one.
+
+        Queued runs start oldest first, as a queue serves them; Glue's documentation says that
+        waiting runs start when resources free up, not in which order.
+        """
         record = jobs.jobs[name]
         limit: int = record.data.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        running = sum(
-            1
-            for run in jobs.runs.get(name, ())
-            if run.state in ("STARTING", "RUNNING", "STOPPING") and run is not waiting
-        )
-        return running < limit
+        taken = 0  # runs going (STARTING, RUNNING, STOPPING) and waiting runs ahead of this one
+        ahead = True
+        for run in jobs.run_index(name).unfinished:
+            if run is waiting:
+                ahead = False
+            elif ahead or run.state != "WAITING":
+                taken += 1
+        return taken < limit
 
     # -- BatchStopJobRun --
 
     def stop(self, params: dict[str, Any], partition: Partition, now: datetime) -> dict[str, Any]:
         name = params["JobName"]
         jobs = self.store.jobs_of(partition)
-        by_id = {run.data["Id"]: run for run in jobs.runs.get(name, ())}
+        index = jobs.run_index(name)
         stopped: list[dict[str, str]] = []
         errors: list[dict[str, Any]] = []
         for run_id in params["JobRunIds"]:
-            run = by_id.get(run_id)
+            run = index.find(run_id)
             if name not in jobs.jobs or run is None:
                 code, message = "EntityNotFoundException", f"Job run {run_id} not found."
                 if name not in jobs.jobs:

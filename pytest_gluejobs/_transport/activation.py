@@ -1,23 +1,26 @@
-"""Turning the fake on and off: the stack of active fakes, the guard, and every patch they need.
+"""Turning the fake on and off: the registry of active fakes, the guard, and the patches they need.
 
 Patches are in place while a fake is active or the guard is on, and gone otherwise: botocore's
-transport, signer and client creation, moto's request hook, and aiobotocore's transport, signer
-and session. Modules imported later (moto, aiobotocore) are patched when they are imported, through
-post-import hooks registered once.
+transport, signer, client creation and configured endpoint, moto's request hook, and aiobotocore's
+transport, signer and session. Modules imported later (moto, aiobotocore) are patched when they
+are imported, through post-import hooks registered once.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 import wrapt
 
 from . import aiobotocore_transport as _aiobotocore_transport
 from . import botocore_transport as _botocore_transport
+from . import child_endpoint as _child_endpoint
 from . import client_creation as _client_creation
 from . import guard as _guard
 from . import interceptor as _interceptor
 from . import moto_compat as _moto_compat
+from . import registry as _registry
 from . import signing as _signing
 
 _lock = threading.RLock()
@@ -45,6 +48,7 @@ def _install() -> None:
         return
     _installed = True
     _botocore_transport.install()
+    _child_endpoint.install()
     _signing.install()
     _client_creation.install()
     _moto_compat.install()
@@ -57,27 +61,47 @@ def _install() -> None:
 
 def _uninstall() -> None:
     global _installed
-    if _installed and not _interceptor.current() and not _guard.is_on():
+    if _installed and not _registry.active_owners() and not _guard.is_on():
         _installed = False
         _botocore_transport.uninstall()
+        _child_endpoint.uninstall()
         _signing.uninstall()
         _client_creation.uninstall()
         _moto_compat.uninstall()
         _aiobotocore_transport.uninstall()
 
 
-def activate(interceptor: _interceptor.Interceptor) -> None:
-    """Make ``interceptor`` answer Glue requests until ``deactivate``; fakes nest as a stack."""
+def activate(
+    owner: object, interceptor: _interceptor.Interceptor, environ: Mapping[str, str | None]
+) -> None:
+    """Make ``owner``'s ``interceptor`` answer this context's Glue requests until ``deactivate``.
+
+    ``environ`` is applied to ``os.environ`` (None: removed) and restored by ``deactivate``.
+    """
     with _lock:
-        _interceptor.push(interceptor)
+        _registry.activate(owner, interceptor, environ)
         _install()
 
 
-def deactivate(interceptor: _interceptor.Interceptor) -> None:
+def deactivate(owner: object) -> None:
     """Undo ``activate``; the last one out removes the patches (unless the guard needs them)."""
     with _lock:
-        _interceptor.remove(interceptor)
+        _registry.deactivate(owner)
         _uninstall()
+
+
+def is_active(owner: object) -> bool:
+    return _registry.is_active(owner)
+
+
+def active_owners() -> list[object]:
+    """The owners of the active fakes, in the order they started."""
+    return _registry.active_owners()
+
+
+def owners_here() -> list[object]:
+    """The owners of the fakes activated in this context (thread, task), oldest first."""
+    return _registry.owners_here()
 
 
 def turn_guard_on() -> None:

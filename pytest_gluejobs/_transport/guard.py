@@ -1,7 +1,9 @@
 """The guard against real Glue: while on, a Glue request made with no fake active is refused.
 
 The pytest plugin turns it on for a session (ini ``glue_jobs_block_real_glue`` or
-``--glue-block-real-glue``) and names the running test; the transport asks it what to raise.
+``--glue-block-real-glue``) and names the running test; the transport asks it what to raise. It
+covers botocore and aiobotocore clients in this process. Child processes are kept from AWS another
+way: while a fake is active they inherit ``AWS_ENDPOINT_URL_GLUE``, the fake's loopback endpoint.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ The transports (``botocore_transport`` for botocore, ``aiobotocore_transport`` f
 hand every request from a Glue endpoint to ``answer``. It is decoded (JSON 1.1:
 ``X-Amz-Target: AWSGlue.<Operation>``), answered by the active fake's fault rules or service core,
 recorded, and returned as a real response object, so botocore parses it, raises its modelled
-exceptions and runs its retry logic as it would against Glue. Fakes nest as a stack: the newest
-active one answers. The back-off botocore computes after a refused attempt is handed to
-``take_retry_delay``, which records it on that attempt's Call.
+exceptions and runs its retry logic as it would against Glue. Which fake answers is the
+registry's to say (``registry.current``). The back-off botocore computes after a refused attempt
+is handed to ``take_retry_delay``, which records it on that attempt's Call.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .._core.model import OPERATIONS, glue_operation_names
 from .._core.service import GlueJobsService
 from .._core.store import Partition, to_json
 from . import guard as _guard
+from . import registry as _registry
 from .calls import Call, CallLog
 from .errors import UnsupportedOperation
 
@@ -279,40 +280,12 @@ class UnknownTarget(Exception):
     """The request named no Glue operation; answered as Glue's UnknownOperationException."""
 
 
-# -- the stack of active fakes, and the one entry point of the transports -------------------------
+# -- the one entry point of the transports -------------------------------------------------------
 
 #: The refused Call whose retry back-off botocore computes next, per thread and per asyncio task.
 _last_call: contextvars.ContextVar[Call | None] = contextvars.ContextVar(
     "pytest_gluejobs_last_call", default=None
 )
-_stack: list[Interceptor] = []
-_stack_lock = threading.Lock()
-
-
-def push(interceptor: Interceptor) -> None:
-    with _stack_lock:
-        if interceptor in _stack:
-            raise RuntimeError(
-                "This Glue fake is already active. Activate it once: use the glue_jobs fixture "
-                "or one `with mock_glue_jobs()` block, not both for the same fake."
-            )
-        _stack.append(interceptor)
-
-
-def remove(interceptor: Interceptor) -> bool:
-    """Take ``interceptor`` off the stack; whether any fake is still active."""
-    with _stack_lock:
-        if interceptor in _stack:
-            _stack.remove(interceptor)
-        return bool(_stack)
-
-
-def current() -> Interceptor | None:
-    """The fake answering now (the newest active one), or None."""
-    try:
-        return _stack[-1]
-    except IndexError:  # no fake active (or the last one just left, in another thread)
-        return None
 
 
 def answer(
@@ -323,13 +296,23 @@ def answer(
     With no fake active it goes to AWS, unless the guard is on: then RealGlueBlocked is raised
     before anything is sent.
     """
-    interceptor = current()
+    interceptor = _registry.current()
     if interceptor is None:
         _last_call.set(None)
         if _guard.is_on():
             target = _header(request, "X-Amz-Target") or ""
             raise _guard.blocked(target.removeprefix(_TARGET_PREFIX)[:100])
         return None
+    return answer_with(interceptor, endpoint, request, build)
+
+
+def answer_with(
+    interceptor: _registry.Answerer,
+    endpoint: Any,
+    request: AWSPreparedRequest,
+    build: ResponseBuilder,
+) -> AWSResponse:
+    """``interceptor``'s answer to a Glue request (the loopback endpoint names its fake)."""
     try:
         return interceptor.respond(endpoint, request, build)
     except UnknownTarget as unknown:
@@ -353,7 +336,7 @@ def take_retry_delay(seconds: float) -> bool:
     A back-off that follows no refused attempt of the fake (a real request's) is slept.
     """
     call = _last_call.get()
-    interceptor = current()
+    interceptor = _registry.current_or_none()
     if call is None or interceptor is None:
         return True
     call.retry_delay = seconds

@@ -18,6 +18,7 @@ from .._core import run_logs as _run_logs
 from .._core.jsondata import as_bytes
 from .._core.store import to_json
 from . import interceptor as _interceptor
+from . import registry as _registry
 
 _TARGET_PREFIX = "Logs_20140328."
 
@@ -50,8 +51,8 @@ def answer(
     endpoint: Any, request: AWSPreparedRequest, build: _interceptor.ResponseBuilder
 ) -> AWSResponse | None:
     """The active fake's answer to a read of a Glue log group; None lets the request go on."""
-    interceptor = _interceptor.current()
-    if interceptor is None:
+    interceptor = _registry.current()
+    if not isinstance(interceptor, _interceptor.Interceptor):
         return None
     read = glue_log_read(request)
     if read is None:
@@ -80,6 +81,6 @@ def is_glue_log_read(event_name: object, request: object) -> bool:
         isinstance(event_name, str)
         and event_name.startswith("before-send.cloudwatch-logs.")
         and isinstance(request, AWSPreparedRequest)
-        and _interceptor.current() is not None
+        and _registry.current_or_none() is not None
         and glue_log_read(request) is not None
     )

@@ -10,6 +10,7 @@ when aiobotocore is imported). A 12-digit access key id is kept: it names the fa
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,9 @@ from botocore.credentials import Credentials
 from botocore.signers import RequestSigner
 
 TEST_ACCESS_KEY_ID = "testing"
-TEST_SECRET_ACCESS_KEY = "testing"
+#: Random for each process: the loopback endpoint answers only requests signed with it, so only
+#: processes the fake handed it to (its children, through the environment) are answered there.
+TEST_SECRET_ACCESS_KEY = secrets.token_hex(20)
 _TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
 
 #: (signer class, original get_auth_instance) of every patch in place.
@@ -33,6 +36,18 @@ def _names_an_account(credentials: Any) -> bool:
     key = credentials.access_key
     # What the regex \d{12} matches (Unicode decimal digits), without running a regex.
     return isinstance(key, str) and len(key) == 12 and key.isdecimal()
+
+
+def secret_for(access_key_id: str) -> str | None:
+    """The secret key the fake handed out with ``access_key_id``, or None if it handed none out.
+
+    The test key id, or a 12-digit one naming an account, with this process's secret.
+    """
+    if access_key_id == TEST_ACCESS_KEY_ID or (
+        len(access_key_id) == 12 and access_key_id.isascii() and access_key_id.isdecimal()
+    ):
+        return TEST_SECRET_ACCESS_KEY
+    return None
 
 
 def _with_test_credentials(
