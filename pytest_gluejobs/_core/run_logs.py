@@ -258,7 +258,7 @@ def _filter_log_events(
     # response is empty there is no nextToken in it".)
     if page:
         time, name, i = page[-1][:3]
-        answer["nextToken"] = _token("filter", 0, [time, name, i])
+        answer["nextToken"] = _encode(f"filter/{json.dumps([time, name, i])}")
     return answer
 
 
@@ -290,7 +290,7 @@ def _describe_log_streams(
     page = chosen[offset : offset + limit]
     answer: dict[str, Any] = {"logStreams": [_describe(s, group, arn_prefix) for s in page]}
     if offset + limit < len(chosen):
-        answer["nextToken"] = _token("streams", offset + limit)
+        answer["nextToken"] = _encode(f"streams/{offset + limit}")
     return answer
 
 
@@ -308,9 +308,8 @@ def _describe(stream: LogStream, group: str, arn_prefix: str) -> dict[str, Any]:
     return shown
 
 
-def _token(kind: str, offset: int, position: list[Any] | None = None) -> str:
-    text = f"{kind}/{offset}" if position is None else f"{kind}/{json.dumps(position)}"
-    return base64.b64encode(text.encode()).decode()
+def _encode(token: str) -> str:
+    return base64.b64encode(token.encode()).decode()
 
 
 def _filter_position(token: object) -> tuple[int, str, int]:
