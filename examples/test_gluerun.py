@@ -42,7 +42,7 @@ def test_a_run_that_succeeds(glue_jobs: GlueJobsFake) -> None:
     sleeps = Sleeps()
     run = run_job(boto3.client("glue"), "orders-nightly", {"--day": "2026-12-01"}, sleep=sleeps)
     assert run["JobRunState"] == "SUCCEEDED"
-    assert sleeps.count == 1  # RUNNING once, then SUCCEEDED
+    assert sleeps.count == 2  # STARTING, RUNNING, then SUCCEEDED
     # The run shows only what StartJobRun sent, not the job's DefaultArguments.
     assert run["Arguments"] == {"--day": "2026-12-01"}
     glue_jobs.assert_called(

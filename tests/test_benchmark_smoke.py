@@ -16,22 +16,32 @@ from types import ModuleType
 
 import pytest
 
+from pytest_gluejobs._core.model import OPERATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "run.py"
 DOCS = ROOT / "docs" / "performance.md"
 NUMBER = r"[\d,.]+"
 
 
-def load_benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_run", SCRIPT)
+def load_benchmark(name: str = "run") -> ModuleType:
+    """benchmarks/<name>.py as a module, its sibling modules found as running run.py finds them."""
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", SCRIPT.parent / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    before = set(sys.modules)
     # dataclasses look their module up in sys.modules while the class is built
     sys.modules[spec.name] = module
+    sys.path.insert(0, str(SCRIPT.parent))
     try:
         spec.loader.exec_module(module)
     finally:
-        del sys.modules[spec.name]
+        sys.path.remove(str(SCRIPT.parent))
+        # The benchmark's modules (report, timing, ...) must not shadow anything for later tests.
+        for name in set(sys.modules) - before:
+            path = getattr(sys.modules[name], "__file__", None) or ""
+            if name == spec.name or path.startswith(str(SCRIPT.parent)):
+                del sys.modules[name]
     return module
 
 
@@ -96,9 +106,40 @@ def test_moto_has_no_update_job_row(quick_run: tuple[str, str]) -> None:
         rf"^Memory \(tracemalloc\) for 300 stored jobs: peak {NUMBER} MB",
         rf"^\| the plugin \(every pytest run\) \| `import pytest_gluejobs\.plugin` \| {NUMBER} ms",
         rf"^\| the fake \(a run's first glue_jobs test\) \| `.*` \| {NUMBER} ms \|",
+        rf"^\| GetJob through boto3, wall-clock \| {NUMBER} µs \| {NUMBER} µs \|",
     ],
 )
 def test_setup_scaling_and_memory_are_measured(quick_run: tuple[str, str], measure: str) -> None:
+    report, _ = quick_run
+    assert re.search(measure, report, re.MULTILINE), f"{measure!r} not found in:\n{report}"
+
+
+def test_growth_is_measured_for_every_operation_the_fake_answers(
+    quick_run: tuple[str, str],
+) -> None:
+    report, _ = quick_run
+    growth = load_benchmark("growth")
+    covered = {operation for call in growth.CALLS for operation in call.operations}
+    assert set(OPERATIONS) <= covered, set(OPERATIONS) - covered
+    for call in growth.CALLS:
+        row = re.compile(
+            rf"^\| {re.escape(call.label)} \| {NUMBER} → {NUMBER} (jobs|runs) \| {NUMBER} µs "
+            rf"\| {NUMBER} µs \| {NUMBER}x \(.*\) \| {NUMBER}x \(.*\) \| {NUMBER}x \|$",
+            re.MULTILINE,
+        )
+        assert row.search(report), f"no growth row for {call.label!r} in:\n{report}"
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        rf"^\| assert_job, one job \| {NUMBER} µs \| {NUMBER} µs \| {NUMBER}x \|$",
+        rf"^\| assert_job_names, every job \(per job\) \| {NUMBER} µs \| {NUMBER} µs \| {NUMBER}x",
+        rf"^The failure message of `assert_job_names` .*: {NUMBER} characters at 20 jobs",
+        rf"^Memory released: 3 tests .* [+-]{NUMBER} MB of Python memory",
+    ],
+)
+def test_helpers_and_release_are_measured(quick_run: tuple[str, str], measure: str) -> None:
     report, _ = quick_run
     assert re.search(measure, report, re.MULTILINE), f"{measure!r} not found in:\n{report}"
 
@@ -107,7 +148,7 @@ def test_every_bar_has_a_verdict(quick_run: tuple[str, str]) -> None:
     report, _ = quick_run
     bars = report.split("### Bars", 1)[1]
     verdicts = re.findall(r"^\| .+ \| .+ \| (pass|\*\*FAIL\*\*|not measured) \|$", bars, re.M)
-    assert len(verdicts) == 11, bars
+    assert len(verdicts) == 16, bars
 
 
 def test_report_is_printed_and_says_it_is_a_quick_run(quick_run: tuple[str, str]) -> None:

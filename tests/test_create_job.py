@@ -46,8 +46,10 @@ def test_barest_glueetl_job_gets_glues_defaults(glue_jobs: Any, glue: Any, froze
         "MaxRetries": 0,  # research §2.1, REC
         "MaxCapacity": 10.0,  # seed: glueetl "The default is 10 DPUs"
         "AllocatedCapacity": 10,  # research §2.6: both are echoed
-        "Timeout": 2880,  # seed: "The default is 2,880 minutes"
-        "GlueVersion": "0.9",  # seed: "default to Glue 0.9" (team decision; research intro)
+        # model: "480 minutes for Glue version 5.0 and later"; "default to Glue 6.0" (botocore
+        # 1.44's CreateJob.GlueVersion doc; DESIGN.md, today's Glue by default)
+        "Timeout": 480,
+        "GlueVersion": "6.0",
         "JobMode": "SCRIPT",  # research §2.2 (REC, model doc)
         "JobRunQueuingEnabled": False,  # research §2.2 (INF)
         "CreatedOn": T0,
@@ -124,6 +126,7 @@ def test_configured_default_version_gives_480_minute_timeout(glue_jobs: Any, glu
         ("5.1", 480),
     ],
 )
+@pytest.mark.glue_jobs(default_glue_version="0.9")  # 0.9-2.0: end of life under today's default
 def test_default_timeout_follows_the_glue_version(
     glue_jobs: Any, glue: Any, version: str, timeout: int
 ) -> None:
@@ -151,6 +154,7 @@ def test_timeout_of_seven_days_or_more_is_refused(glue_jobs: Any, glue: Any) -> 
     assert glue_jobs.jobs == {}
 
 
+@pytest.mark.glue_jobs(default_glue_version="0.9")  # 0.9 is end of life under today's default
 @pytest.mark.parametrize("version", ["0.9", "5.1"])
 def test_streaming_job_has_no_default_timeout(glue_jobs: Any, glue: Any, version: str) -> None:
     # research §2.3: gluestreaming reads back with no Timeout key (REC 2020 and 2026).
@@ -165,6 +169,7 @@ def test_streaming_job_keeps_an_explicit_timeout(glue_jobs: Any, glue: Any) -> N
     assert job["Timeout"] == 30
 
 
+@pytest.mark.glue_jobs(default_glue_version="0.9")  # the API reference's era on purpose
 def test_barest_pythonshell_job(glue_jobs: Any, glue: Any) -> None:
     job = created(glue_jobs, glue, **job_params(kind="pythonshell"))
     # seed: pythonshell "The default is 0.0625 DPU"; research §2.6: AllocatedCapacity 0 (REC)
@@ -375,6 +380,7 @@ def test_ray_job_needs_a_runtime(glue_jobs: Any, glue: Any) -> None:
 # -- other semantic checks -----------------------------------------------------------------------
 
 
+@pytest.mark.glue_jobs(default_glue_version="0.9")  # 2.0 is end of life under today's default
 def test_flex_needs_glueetl_on_glue_3_or_later(glue_jobs: Any, glue: Any) -> None:
     # research §7: ExecutionClass FLEX only for glueetl on Glue >= 3.0 (DOC rule, text unknown).
     job = created(glue_jobs, glue, **job_params("flex", GlueVersion="3.0", ExecutionClass="FLEX"))
@@ -477,7 +483,7 @@ def test_add_job_refuses_an_existing_name(glue_jobs: Any) -> None:
 @pytest.mark.glue_jobs(jobs=[job_params("from-marker", kind="pythonshell")])
 def test_marker_jobs_are_created_like_createjob(glue_jobs: Any, glue: Any) -> None:
     job = glue.get_job(JobName="from-marker")["Job"]
-    assert (job["MaxCapacity"], job["Timeout"]) == (0.0625, 2880)
+    assert (job["MaxCapacity"], job["Timeout"]) == (0.0625, 480)  # 6.0's Timeout rule
 
 
 def test_empty_execution_property_gets_the_default(glue_jobs: Any, glue: Any) -> None:

@@ -349,3 +349,40 @@ def test_a_forked_child_does_not_keep_the_port_open(glue_jobs: GlueJobsFake) -> 
         os.close(ready_reader)
         os.close(ready_writer)
         os.waitpid(pid, 0)
+
+
+def test_another_services_client_aimed_at_the_endpoint_is_told_which_service(
+    glue_jobs: GlueJobsFake,
+) -> None:
+    # S3 speaks REST-XML, STS the query protocol, CloudWatch Logs JSON: each SDK shows the message.
+    errors = run_python(
+        "import boto3, json, os, botocore.config\n"
+        "url = os.environ['AWS_ENDPOINT_URL_GLUE']\n"
+        "config = botocore.config.Config(retries={'total_max_attempts': 1})\n"
+        "errors = {}\n"
+        "for service, call in [('s3', 'list_buckets'), ('sts', 'get_caller_identity'),\n"
+        "                      ('logs', 'describe_log_groups')]:\n"
+        "    client = boto3.client(service, endpoint_url=url, config=config)\n"
+        "    try:\n"
+        "        getattr(client, call)()\n"
+        "    except client.exceptions.ClientError as e:\n"
+        "        errors[service] = [e.response['Error']['Code'], e.response['Error']['Message']]\n"
+        "print(json.dumps(errors))\n"
+    )
+    assert set(errors) == {"s3", "sts", "logs"}
+    for service, (code, message) in errors.items():
+        assert code == "InvalidSignatureException"
+        assert f"signed for '{service}'" in message and "AWS Glue only" in message
+    assert glue_jobs.calls == []
+
+
+def test_a_childs_request_is_answered_on_the_tests_clock(glue_jobs: GlueJobsFake) -> None:
+    glue_jobs.freeze_time("2026-03-01T12:00:00Z")
+    created = run_python(
+        "import boto3, json\n"
+        "glue = boto3.client('glue')\n"
+        "glue.create_job(Name='j', Role='r', Command={'Name': 'glueetl',\n"
+        "    'ScriptLocation': 's3://b/x.py'})\n"
+        "print(json.dumps(glue.get_job(JobName='j')['Job']['CreatedOn'].isoformat()))\n"
+    )
+    assert created == "2026-03-01T12:00:00+00:00"

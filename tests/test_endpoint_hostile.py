@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -178,7 +179,7 @@ def test_a_wrong_content_type_is_refused_naming_it(unchanged: GlueJobsFake) -> N
         (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
         (b"POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431),
         (b"POST / HTTP/1.1\r\n" + b"X: y\r\n" * 200 + b"\r\n", 431),
-        (b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+        (b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 403),
     ],
     ids=[
         "not HTTP",
@@ -192,7 +193,7 @@ def test_a_wrong_content_type_is_refused_naming_it(unchanged: GlueJobsFake) -> N
         "body too large",
         "header too large",
         "too many headers",
-        "not POST",
+        "GET, unsigned",
     ],
 )
 def test_malformed_http_gets_an_error_and_the_endpoint_stays_up(
@@ -269,6 +270,17 @@ def test_a_client_that_never_finishes_sending_is_cut_off(
         assert slow.recv(10000) == b""
 
 
+def test_a_slow_client_is_cut_off_while_the_test_freezes_the_clock(
+    glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The deadline follows the real clock: a frozen one must not stretch it for ever.
+    monkeypatch.setattr(http_wire, "REQUEST_SECONDS", 1.0)
+    glue_jobs.freeze_time("2026-03-01T12:00:00Z")
+    with socket.create_connection(("127.0.0.1", port_of(glue_jobs)), timeout=30) as slow:
+        slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        assert slow.recv(10000).startswith(b"HTTP/1.1 408 ")
+
+
 def test_an_idle_connection_is_closed(
     glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,6 +352,11 @@ def test_any_request_head_gets_an_http_answer_and_changes_nothing(
     assert re.match(rb"HTTP/1\.1 [1-5]\d\d ", head), answer[:200]
     if head.startswith(b"HTTP/1.1 503 "):  # turned away: too many connections at the moment
         return
-    error = json.loads(payload)
-    assert error["__type"] and error["message"]
+    if b"Content-Type: text/xml" in head:  # a client that does not speak JSON: AWS's XML errors
+        error = ElementTree.fromstring(payload).find("Error")
+        assert error is not None
+        assert error.findtext("Code") and error.findtext("Message")
+    else:
+        error = json.loads(payload)
+        assert error["__type"] and error["message"]
     unchanged.assert_job_names("seeded")

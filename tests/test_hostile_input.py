@@ -14,10 +14,10 @@ valid and then mutated, and sent through a real Glue client's (patched) ``Endpoi
 hand-built ``AWSRequest``s, so the body is exactly what the test chose. A few cases go through the
 whole client instead (``parameter_validation=False``, body or headers replaced in ``before-send``).
 
-Expected defaults come from the seed (shared/seed/glue-jobs-api.md): GlueVersion 0.9, Timeout
-2,880 minutes, MaxConcurrentRuns 1, 10 DPUs for glueetl and 0.0625 for pythonshell; and from the
-research notes (shared/research/glue-behavior.md §2): MaxRetries 0, PythonVersion "2", JobMode
-SCRIPT, JobRunQueuingEnabled false.
+Expected defaults are today's Glue (docs/fidelity.md): GlueVersion 6.0, Timeout 480 minutes for
+5.0 and later (2,880 before), MaxConcurrentRuns 1, 10 DPUs for glueetl and 0.0625 for pythonshell,
+MaxRetries 0, PythonVersion "2" for Spark and "3.9" for Python shell, JobMode SCRIPT,
+JobRunQueuingEnabled false.
 
 Sizing: the hypothesis tests run about 3,400 examples in all (GLUEJOBS_FUZZ_SCALE multiplies it).
 """
@@ -282,9 +282,16 @@ _SEMANTIC = frozenset(
         "Timeout",
         "GlueVersion",
         "ExecutionClass",
+        # Rules of their own (docs/fidelity.md): streaming only, 0 or more, 1 or more, a token
+        # never read back.
+        "MaintenanceWindow",
+        "MaxRetries",
+        "ExecutionProperty",
+        "SourceControlDetails",
     }
 )
-_VERSIONS = ("0.9", "1.0", "2.0", "3.0", "4.0")  # all before 5.0, whose default Timeout differs
+#: Versions a new job may name today (0.9-2.0 reached end of life on 2026-04-01).
+_VERSIONS = ("3.0", "4.0", "5.0", "5.1", "6.0")
 
 
 @st.composite
@@ -321,8 +328,9 @@ def job_definitions(draw: st.DrawFn) -> dict[str, Any]:
         worker_type = draw(st.sampled_from(("G.1X", "G.2X")))
         definition["WorkerType"] = worker_type
         # "The maximum number of workers you can define are 299 for G.1X, and 149 for G.2X."
-        definition["NumberOfWorkers"] = draw(st.integers(1, 299 if worker_type == "G.1X" else 149))
-    if version in ("3.0", "4.0"):
+        # ... and at least 2 (aws-samples/cql-replicator #181: "minimum ... is 2" for G.1X).
+        definition["NumberOfWorkers"] = draw(st.integers(2, 299 if worker_type == "G.1X" else 149))
+    if kind == "glueetl":  # FLEX: glueetl on 3.0 and later
         execution_class = draw(st.sampled_from((None, "STANDARD", "FLEX")))
         if execution_class is not None:
             definition["ExecutionClass"] = execution_class
@@ -373,7 +381,7 @@ _FILLED = frozenset(
 
 
 def assert_stored_as_sent(
-    job: dict[str, Any], name: str, definition: dict[str, Any], default_version: str = "0.9"
+    job: dict[str, Any], name: str, definition: dict[str, Any], default_version: str = "6.0"
 ) -> None:
     """GetJob's Job echoes every field of ``definition`` and fills Glue's defaults for the rest.
 
@@ -390,12 +398,15 @@ def assert_stored_as_sent(
             assert job.get(key) == value, (key, value, job.get(key))
     assert set(job) - set(definition) <= _FILLED, set(job) - set(definition)
     assert job["GlueVersion"] == definition.get("GlueVersion", default_version)
-    assert job["Timeout"] == definition.get("Timeout", 2880)
+    # model: "2,880 minutes for Glue version 4.0 and earlier, or 480 minutes for 5.0 and later"
+    version = job["GlueVersion"]
+    assert job["Timeout"] == definition.get("Timeout", 2880 if version in ("3.0", "4.0") else 480)
     assert job["MaxRetries"] == definition.get("MaxRetries", 0)
     assert job["ExecutionProperty"]["MaxConcurrentRuns"] == definition.get(
         "ExecutionProperty", {}
     ).get("MaxConcurrentRuns", 1)
-    assert job["Command"]["PythonVersion"] == definition["Command"].get("PythonVersion", "2")
+    python = "3.9" if definition["Command"]["Name"] == "pythonshell" else "2"
+    assert job["Command"]["PythonVersion"] == definition["Command"].get("PythonVersion", python)
     assert job["JobMode"] == definition.get("JobMode", "SCRIPT")
     assert job["JobRunQueuingEnabled"] == definition.get("JobRunQueuingEnabled", False)
     if not {"MaxCapacity", "AllocatedCapacity", "WorkerType"} & set(definition):
@@ -444,7 +455,7 @@ def test_a_valid_update_job_replaces_the_definition(
     assert status == 200, body
     assert body == {"JobName": name}
     job = get_job(client, name)
-    assert_stored_as_sent(job, name, update, default_version=first.get("GlueVersion", "0.9"))
+    assert_stored_as_sent(job, name, update, default_version=first.get("GlueVersion", "6.0"))
     assert job["CreatedOn"] == created_on
     assert glue_jobs.tags(name) == {"team": "data"}  # UpdateJob has no Tags; they stay
 

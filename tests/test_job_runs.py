@@ -50,6 +50,9 @@ def test_a_run_moves_one_step_per_read_to_success(glue_jobs: GlueJobsFake, glue:
     glue.create_job(**job_params(WorkerType="G.1X", NumberOfWorkers=2, GlueVersion="4.0"))
     run_id = start(glue)
     assert glue_jobs.runs("nightly")[0]["JobRunState"] == "STARTING"
+    # The first read shows STARTING (https://docs.aws.amazon.com/glue/latest/dg/job-run-statuses.html:
+    # STARTING is every run's first state).
+    assert read(glue, run_id)["JobRunState"] == "STARTING"
     clock.tick(timedelta(seconds=5))
     running = read(glue, run_id)
     assert running["JobRunState"] == "RUNNING"
@@ -116,6 +119,7 @@ def test_scripted_failure_carries_the_error_message(glue_jobs: GlueJobsFake, glu
     glue.create_job(**job_params())
     glue_jobs.run_states("nightly", "RUNNING", "FAILED", error_message="AnalysisException: boom")
     run_id = start(glue)
+    assert read(glue, run_id)["JobRunState"] == "STARTING"
     assert read(glue, run_id)["JobRunState"] == "RUNNING"
     failed = read(glue, run_id)
     assert (failed["JobRunState"], failed["ErrorMessage"]) == ("FAILED", "AnalysisException: boom")
@@ -125,7 +129,9 @@ def test_a_failed_run_without_a_message_still_has_one(glue_jobs: GlueJobsFake, g
     # REC: FAILED runs carry ErrorMessage; Prefect reads it by key (§6).
     glue.create_job(**job_params())
     glue_jobs.run_states("nightly", "FAILED")
-    assert read(glue, start(glue))["ErrorMessage"]
+    run_id = start(glue)
+    read(glue, run_id)  # STARTING
+    assert read(glue, run_id)["ErrorMessage"]
 
 
 def test_failed_runs_are_retried_as_attempts(glue_jobs: GlueJobsFake, glue: Any) -> None:
@@ -133,9 +139,9 @@ def test_failed_runs_are_retried_as_attempts(glue_jobs: GlueJobsFake, glue: Any)
     glue.create_job(**job_params(MaxRetries=2))
     glue_jobs.run_states("nightly", "FAILED", error_message="S3 AccessDenied")
     first = start(glue)
-    read(glue, first)
-    runs = glue.get_job_runs(JobName="nightly")["JobRuns"]  # a listing reads each run too
-    runs = glue.get_job_runs(JobName="nightly")["JobRuns"]
+    read(glue, first)  # STARTING
+    for _ in range(5):  # a listing reads each run too: each attempt shows STARTING, then FAILED
+        runs = glue.get_job_runs(JobName="nightly")["JobRuns"]
     assert [run["Id"] for run in runs] == [f"{first}_attempt_2", f"{first}_attempt_1", first]
     assert [run["Attempt"] for run in runs] == [2, 1, 0]
     assert [run.get("PreviousRunId") for run in runs] == [f"{first}_attempt_1", first, None]
@@ -147,6 +153,7 @@ def test_a_run_that_outlives_its_timeout_ends_timeout(glue_jobs: GlueJobsFake, g
     glue.create_job(**job_params(Timeout=10))
     glue_jobs.run_states("nightly", "RUNNING")  # it would run for ever
     run_id = start(glue)
+    read(glue, run_id)  # STARTING
     assert read(glue, run_id)["JobRunState"] == "RUNNING"
     clock.tick(timedelta(minutes=11))
     run = read(glue, run_id)
@@ -180,6 +187,7 @@ def test_run_states_refuses_what_no_run_goes_through(
 @pytest.mark.glue_jobs(run_states=("RUNNING", "FAILED"), jobs=[job_params()])
 def test_the_marker_scripts_every_job(glue_jobs: GlueJobsFake, glue: Any) -> None:
     run_id = start(glue)
+    read(glue, run_id)  # STARTING
     read(glue, run_id)
     assert read(glue, run_id)["JobRunState"] == "FAILED"
 
@@ -210,7 +218,8 @@ def test_with_queuing_a_run_waits_for_a_free_slot(glue_jobs: GlueJobsFake, glue:
     assert read(glue, queued)["JobRunState"] == "WAITING"
     glue_jobs.finish_run(first)
     moving = read(glue, queued)
-    assert moving["JobRunState"] == "RUNNING" and "StateDetail" not in moving
+    assert moving["JobRunState"] == "STARTING" and "StateDetail" not in moving
+    assert read(glue, queued)["JobRunState"] == "RUNNING"
 
 
 def test_runs_of_every_job_come_newest_first_even_at_one_frozen_instant(
@@ -328,7 +337,7 @@ def test_faults_on_the_run_operations(glue_jobs: GlueJobsFake, glue: Any) -> Non
         start(glue)
     run_id = start(glue)
     glue_jobs.fail("GetJobRun", "InternalServiceException", times=1)
-    assert read(glue, run_id)["JobRunState"] == "RUNNING"  # retried by botocore
+    assert read(glue, run_id)["JobRunState"] == "STARTING"  # retried by botocore
     assert [call.status for call in glue_jobs.calls[-2:]] == [500, 200]
 
 
@@ -337,7 +346,9 @@ def test_runs_appear_in_snapshots_only_for_jobs_that_have_some(
 ) -> None:
     glue.create_job(**job_params())
     glue.create_job(**job_params("idle", Command=command()))
-    read(glue, start(glue))
+    run_id = start(glue)
+    read(glue, run_id)  # STARTING
+    read(glue, run_id)
     data = glue_jobs.snapshot()
     jobs = data["123456789012/us-east-1"]
     assert "Runs" not in jobs["idle"]

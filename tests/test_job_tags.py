@@ -33,8 +33,9 @@ def test_an_untagged_job_has_an_empty_tags_map(glue_jobs: GlueJobsFake, glue: An
 
 
 def test_a_job_that_is_not_there(glue_jobs: GlueJobsFake, glue: Any) -> None:
-    # Open question 12 (ours): EntityNotFoundException for a well-formed ARN of a missing job.
-    with glue_error(glue, "EntityNotFoundException", "Job nightly not found."):
+    # EntityNotFoundException for a well-formed ARN of a missing job, worded as GetJob's recorded
+    # "Job not found." (the tag operations' own text is unrecorded).
+    with glue_error(glue, "EntityNotFoundException", "Job not found."):
         glue.get_tags(ResourceArn=ARN)
 
 

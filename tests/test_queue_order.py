@@ -53,9 +53,10 @@ def test_a_listing_starts_the_oldest_waiting_run_not_the_newest(
 ) -> None:
     going, (first, second, third) = queued
     glue_jobs.finish_run(going)
-    # GetJobRuns lists, and so moves, the newest run first; the slot still goes to the oldest.
+    # GetJobRuns lists, and so moves, the newest run first; the slot still goes to the oldest,
+    # which leaves WAITING for STARTING, every run's first state.
     listed = states_listed(glue)
-    assert (listed[first], listed[second], listed[third]) == ("RUNNING", "WAITING", "WAITING")
+    assert (listed[first], listed[second], listed[third]) == ("STARTING", "WAITING", "WAITING")
 
 
 def test_reading_only_the_newest_waiting_run_does_not_let_it_jump_the_queue(
@@ -65,12 +66,12 @@ def test_reading_only_the_newest_waiting_run_does_not_let_it_jump_the_queue(
     glue_jobs.finish_run(going)
     assert state(glue, third) == "WAITING"
     assert state(glue, second) == "WAITING"
-    assert state(glue, first) == "RUNNING"
+    assert state(glue, first) == "STARTING"
     glue_jobs.finish_run(first)
     assert state(glue, third) == "WAITING"
-    assert state(glue, second) == "RUNNING"
+    assert state(glue, second) == "STARTING"
     glue_jobs.finish_run(second)
-    assert state(glue, third) == "RUNNING"
+    assert state(glue, third) == "STARTING"
 
 
 def test_with_two_slots_the_two_oldest_waiting_runs_start(
@@ -84,7 +85,7 @@ def test_with_two_slots_the_two_oldest_waiting_runs_start(
     for run_id in going:
         glue_jobs.finish_run(run_id)
     listed = states_listed(glue)
-    assert [listed[run_id] for run_id in waiting] == ["RUNNING", "RUNNING", "WAITING", "WAITING"]
+    assert [listed[run_id] for run_id in waiting] == ["STARTING", "STARTING", "WAITING", "WAITING"]
 
 
 def test_a_stopped_waiting_run_leaves_the_queue(
@@ -95,4 +96,4 @@ def test_a_stopped_waiting_run_leaves_the_queue(
     assert state(glue, first) == "STOPPED"
     glue_jobs.finish_run(going)
     assert state(glue, third) == "WAITING"
-    assert state(glue, second) == "RUNNING"
+    assert state(glue, second) == "STARTING"

@@ -26,13 +26,13 @@ BAREST = {
     "AllocatedCapacity": 10,
     "Command": {"Name": "glueetl", "PythonVersion": "2", "ScriptLocation": SCRIPT},
     "ExecutionProperty": {"MaxConcurrentRuns": 1},
-    "GlueVersion": "0.9",
+    "GlueVersion": "6.0",
     "JobMode": "SCRIPT",
     "JobRunQueuingEnabled": False,
     "MaxCapacity": 10.0,
     "MaxRetries": 0,
     "Role": ROLE,
-    "Timeout": 2880,
+    "Timeout": 480,
 }
 
 
@@ -143,7 +143,7 @@ def test_load_answers_reads_like_created_jobs(glue_jobs: Any, glue: Any) -> None
     )
 
     assert glue.list_jobs()["JobNames"] == ["nightly"]
-    glue_jobs.assert_job("nightly", Timeout=2880, MaxCapacity=10.0)  # CreateJob's defaults
+    glue_jobs.assert_job("nightly", Timeout=480, MaxCapacity=10.0)  # CreateJob's defaults (6.0)
 
 
 def test_load_turns_placeholders_into_the_current_time(glue_jobs: Any) -> None:

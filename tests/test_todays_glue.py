@@ -1,5 +1,5 @@
-"""Today's Glue (research glue-behavior.md, "2026-12 update", U.1-U.8): 6.0, `auto`, end of life,
-the kept version on UpdateJob, ScriptLocation and Command.Name, and every semantic problem at once.
+"""Today's Glue by default: 6.0, `auto`, end of life, the kept version on UpdateJob,
+ScriptLocation and Command.Name, and one error at a time (docs/fidelity.md has the sources).
 """
 
 from __future__ import annotations
@@ -31,12 +31,36 @@ def test_glue_6_is_accepted_with_the_5_x_timeout_rule(glue_jobs: GlueJobsFake, g
     assert "AutoUpgradeMetadata" not in job  # model: "null when the job is not configured to auto"
 
 
-@pytest.mark.glue_jobs(default_glue_version="6.0")
-def test_todays_default_in_one_line(glue_jobs: GlueJobsFake, glue: Any) -> None:
-    # U.1: jobs created without GlueVersion default to 6.0 today (model 1.44).
+def test_todays_glue_is_the_default(glue_jobs: GlueJobsFake, glue: Any) -> None:
+    # botocore 1.44's CreateJob.GlueVersion doc: "Jobs that are created without specifying a Glue
+    # version default to Glue 6.0"; Timeout doc: "480 minutes for Glue version 5.0 and later".
     glue.create_job(**job_params())
     job = get(glue)
-    assert (job["GlueVersion"], job["Timeout"]) == ("6.0", 480)
+    assert (job["GlueVersion"], job["Timeout"], job["MaxCapacity"]) == ("6.0", 480, 10.0)
+
+
+@pytest.mark.glue_jobs(default_glue_version="0.9")
+def test_the_api_references_era_in_one_line(glue_jobs: GlueJobsFake, glue: Any) -> None:
+    # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html of 2019: "default to
+    # Glue 0.9", Timeout "The default is 2,880 minutes (48 hours)".
+    glue.create_job(**job_params())
+    job = get(glue)
+    assert (job["GlueVersion"], job["Timeout"]) == ("0.9", 2880)
+
+
+def test_the_ini_line_chooses_the_era(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nglue_jobs_default_glue_version = 0.9\n")
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def test_era(glue_jobs):
+            command = {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+            boto3.client("glue").create_job(Name="j", Role="r", Command=command)
+            glue_jobs.assert_job("j", GlueVersion="0.9", Timeout=2880)
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize("version", ["6.1", "9.9", "0.8", "1.5"])
@@ -174,19 +198,18 @@ def test_an_auto_job_loads_back_from_its_snapshot(glue_jobs: GlueJobsFake) -> No
 # -- end of life --
 
 
-@pytest.mark.glue_jobs(default_glue_version="6.0")
 @pytest.mark.parametrize("version", ["0.9", "1.0", "2.0"])
 def test_with_todays_default_end_of_life_versions_are_refused(
     glue_jobs: GlueJobsFake, glue: Any, version: str
 ) -> None:
-    # U.8: 0.9, 1.0 and 2.0 reached end of life on 2026-04-01: no new jobs.
+    # https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html: 0.9, 1.0 and
+    # 2.0 reached end of life on 2026-04-01; "you can no longer create new AWS Glue jobs" on them.
     with glue_error(glue, "InvalidInputException", f"{version} reached end of life on 2026-04-01"):
         glue.create_job(**job_params(GlueVersion=version))
     glue.create_job(**job_params(GlueVersion="3.0"))
     assert list(glue_jobs.jobs) == ["nightly"]
 
 
-@pytest.mark.glue_jobs(default_glue_version="6.0")
 def test_before_the_end_of_life_date_the_version_was_still_allowed(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
@@ -195,6 +218,7 @@ def test_before_the_end_of_life_date_the_version_was_still_allowed(
     assert get(glue)["GlueVersion"] == "2.0"
 
 
+@pytest.mark.glue_jobs(default_glue_version="0.9")
 def test_with_the_seeds_default_every_version_is_accepted(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
@@ -248,7 +272,7 @@ def test_an_unknown_command_name_is_a_python_shell_job(
     glue.create_job(**job_params(Command=command(name)))
     job = get(glue)
     assert job["Command"]["Name"] == name
-    assert (job["MaxCapacity"], job["Timeout"]) == (0.0625, 2880)
+    assert (job["MaxCapacity"], job["Timeout"]) == (0.0625, 480)  # 6.0's Timeout rule
     with glue_error(
         glue, "InvalidInputException", f"Worker Type is not supported for Job Command {name}"
     ):
@@ -257,18 +281,15 @@ def test_an_unknown_command_name_is_a_python_shell_job(
         )
 
 
-# -- every problem at once --
+# -- one error at a time --
 
 
-def test_every_semantic_problem_is_reported_at_once(glue_jobs: GlueJobsFake, raw_glue: Any) -> None:
-    with glue_error(
-        raw_glue,
-        "InvalidInputException",
-        "3 problems in this job definition: ",
-        "(1) Script location cannot be null or empty for glueetl command",
-        "(2) Please set only Allocated Capacity or Max Capacity.",
-        "(3) Timeout must be less than 10080 minutes",
-    ):
+def test_a_definition_breaking_several_rules_gets_one_sentence(
+    glue_jobs: GlueJobsFake, raw_glue: Any
+) -> None:
+    # Every real Glue message on record is one sentence (e.g. terraform-provider-aws #44420,
+    # aws-samples/cql-replicator #181): the first rule broken answers.
+    with glue_error(raw_glue, "InvalidInputException") as caught:
         raw_glue.create_job(
             Name="nightly",
             Role=ROLE,
@@ -277,7 +298,25 @@ def test_every_semantic_problem_is_reported_at_once(glue_jobs: GlueJobsFake, raw
             AllocatedCapacity=10,
             Timeout=10080,
         )
+    message = caught.value.response["Error"]["Message"]
+    assert message == "Script location cannot be null or empty for glueetl command"
     assert glue_jobs.jobs == {}
+
+
+def test_a_worker_jobs_getjob_sent_back_gets_the_workers_sentence(
+    glue_jobs: GlueJobsFake, glue: Any
+) -> None:
+    # go-to-k/cdk-real-drift src/revert/writers.ts ("proven live"): re-submitting a worker job's
+    # read (MaxCapacity, AllocatedCapacity, WorkerType, NumberOfWorkers) is answered with
+    # "Please do not set Max Capacity if using Worker Type and Number of Workers".
+    glue.create_job(**job_params(WorkerType="G.1X", NumberOfWorkers=10))
+    job = get(glue)
+    update = {k: v for k, v in job.items() if k not in ("Name", "CreatedOn", "LastModifiedOn")}
+    with glue_error(glue, "InvalidInputException") as caught:
+        glue.update_job(JobName="nightly", JobUpdate=update)
+    assert caught.value.response["Error"]["Message"] == (
+        "Please do not set Max Capacity if using Worker Type and Number of Workers."
+    )
 
 
 def test_shape_violations_come_before_the_semantic_rules(

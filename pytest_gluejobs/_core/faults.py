@@ -13,7 +13,7 @@ from .model import OPERATIONS, declared_errors
 from .tags import job_name_of
 
 #: Not declared on the job operations, but Glue answers it and botocore retries it
-#: (research §6, §8).
+#: (https://docs.aws.amazon.com/glue/latest/webapi/CommonErrors.html; botocore's retry rules).
 THROTTLING = "ThrottlingException"
 
 _DEFAULT_MESSAGES = {

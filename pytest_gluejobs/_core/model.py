@@ -20,7 +20,9 @@ JOB_OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
-#: Job runs, tags on job ARNs, and job bookmarks (the "Job runs" section of the API reference).
+#: Job runs, tags on job ARNs, and job bookmarks
+#: (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
+#: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html).
 RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "StartJobRun",
     "GetJobRun",

@@ -1,8 +1,11 @@
-"""Glue's semantic rules for a job definition, and the defaults Glue fills in.
+"""Glue's semantic rules for job definitions and job runs, and the defaults Glue fills in.
 
 Shape validation (lengths, patterns, enums, ...) happens before this, from botocore's model; what is
 here is what the model cannot say: which fields go together, capacity per job command, and what
-GetJob shows for fields the caller left out. Each rule names its source in docs/fidelity.md.
+GetJob shows for fields the caller left out. Worker types and job commands come from the table in
+``workers.py``. Glue answers one sentence for a definition that breaks several rules, so each
+check raises at once, in the order Glue is known (or, where unknown, chosen) to check them.
+Each rule names its source in docs/fidelity.md.
 """
 
 from __future__ import annotations
@@ -11,45 +14,28 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from .errors import GlueError, invalid_input
+from .errors import invalid_input
+from .sizing import CAPACITY_WITH_WORKERS, check_sizing, fill_capacity
 from .versions import AUTO, KNOWN, GlueVersion, GlueVersions
+from .workers import JobCommand, job_command, worker_type
 
-#: Job commands Glue knows (seed: JobCommand.Name; research §2.3 for streaming and Ray). Any other
-#: name is accepted and treated as Python shell (research U.4).
+#: Job commands Glue knows (https://docs.aws.amazon.com/glue/latest/webapi/API_JobCommand.html). Any
+#: other name is accepted and treated as Python shell, as Glue does
+#: (https://github.com/hashicorp/terraform-provider-aws/issues/8526).
 JOB_COMMANDS: tuple[str, ...] = ("glueetl", "gluestreaming", "pythonshell", "glueray")
-
-#: DPUs per worker, from the WorkerType documentation in the service model (research §2.6).
-DPU_PER_WORKER: dict[str, float] = {
-    "Standard": 1.0,
-    "G.025X": 0.25,
-    "G.1X": 1.0,
-    "G.2X": 2.0,
-    "G.4X": 4.0,
-    "G.8X": 8.0,
-    "G.12X": 12.0,
-    "G.16X": 16.0,
-    "R.1X": 1.0,
-    "R.2X": 2.0,
-    "R.4X": 4.0,
-    "R.8X": 8.0,
-    "Z.2X": 2.0,
-}
-
-#: Seed: "The maximum number of workers you can define are 299 for G.1X, and 149 for G.2X."
-MAX_WORKERS: dict[str, int] = {"G.1X": 299, "G.2X": 149}
 
 #: Model doc of Timeout: "Jobs must have timeout values less than 7 days or 10080 minutes."
 TIMEOUT_LIMIT_MINUTES = 10080
 
-_SPARK_COMMANDS = ("glueetl", "gluestreaming")
+_SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
 
 
 class JobRules:
-    """Glue's rules for job definitions, for one fake: its Glue versions and its default.
+    """Glue's rules for job definitions and runs, for one fake: its Glue versions and its default.
 
-    With a default version that has reached end of life (the seed's 0.9), every known version is
-    accepted, as Glue did in 2019; with a current default (``6.0``, today's), versions past end of
-    life are refused for new definitions, as Glue does today.
+    With today's default (a version that has not reached end of life) versions and Python
+    runtimes past end of life are refused, as Glue does today; with a default that has (0.9, the
+    API reference's era) every known version is accepted, as Glue did then.
     """
 
     def __init__(self, default_glue_version: str, versions: GlueVersions) -> None:
@@ -74,44 +60,38 @@ class JobRules:
         is completed in place and returned, so the caller hands it over. ``current`` is the job
         an UpdateJob replaces: its GlueVersion is kept when the update sends none (model:
         "retains the value from the existing job definition").
-        Raises GlueError (InvalidInputException) naming every semantic rule the job breaks.
+        Raises GlueError (InvalidInputException) for the first rule the job breaks.
         """
-        problems: list[str] = []
         command = job["Command"]
         command_name = command.get("Name")
-        kind = command_kind(command_name)
-        if not command_name:
-            problems.append("Command name should not be null or empty")
-        else:
-            if not command.get("ScriptLocation"):
-                problems.append(
-                    f"Script location cannot be null or empty for {command_name} command"
-                )
+        kind = job_command(command_name)
+        if kind is None:
+            raise invalid_input("Command name should not be null or empty")
+        if not command.get("ScriptLocation"):
+            raise invalid_input(
+                f"Script location cannot be null or empty for {command_name} command"
+            )
         version_name = job.get("GlueVersion")
+        named = version_name is not None
         if version_name is None:
             kept = None if current is None else current.get("GlueVersion")
             version_name = job["GlueVersion"] = kept or self.default_glue_version
             named = kept is None
-        else:
-            named = True
         today = last_modified_on.date()
-        version = self._version(job, version_name, kind, current, named, today, problems)
+        version = self._version(job, version_name, kind, current, named, today)
 
-        if kind is not None:
-            check_and_fill_capacity(job, kind, command_name, problems)
-            if version is not None:
-                _fill_timeout(job, kind, version, problems)
-                if job.get("ExecutionClass") == "FLEX" and (kind != "glueetl" or not version.flex):
-                    problems.append(
-                        "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion "
-                        f"3.0 or later (got Command.Name '{command_name}', GlueVersion "
-                        f"'{version_name}')."
-                    )
-            if kind == "glueray" and not command.get("Runtime"):
-                problems.append("Runtime parameter is required for GlueRay command")
-        if problems:
-            raise _refusal(problems)
-        command.setdefault("PythonVersion", "3.9" if kind == "glueray" else "2")
+        check_sizing(job, kind, command_name, version)
+        fill_capacity(job, kind, command_name)
+        self._check_command(job, kind, command_name, version, today)
+        _fill_timeout(job, kind, version)
+        if job.get("ExecutionClass") == "FLEX":
+            _check_flex(kind, command_name, version)
+        _check_counts(job)
+        details = job.get("SourceControlDetails")
+        if details is not None:
+            # A personal access token is never read back (what Glue does is unrecorded).
+            details.pop("AuthToken", None)
+        command.setdefault("PythonVersion", self._default_python_version(kind))
         execution_property = job.get("ExecutionProperty")
         if execution_property is None:
             job["ExecutionProperty"] = {"MaxConcurrentRuns": 1}
@@ -124,51 +104,106 @@ class JobRules:
         job["LastModifiedOn"] = last_modified_on
         return job
 
+    def check_run(
+        self, job: Mapping[str, Any], params: Mapping[str, Any], today: date
+    ) -> dict[str, Any]:
+        """The sizing of a StartJobRun on ``job``, after the rules a run must follow.
+
+        What the run sends replaces the job's value: a worker count alone keeps the job's type.
+        Workers on a job sized by MaxCapacity, or a MaxCapacity on a job sized by workers, are
+        refused as Glue refuses capacity with workers. Raises GlueError for the first rule broken.
+        """
+        kind = job_command(job["Command"].get("Name")) or job_command("pythonshell")
+        assert kind is not None
+        command_name = job["Command"].get("Name") or kind.name
+        version_name = job.get("GlueVersion")
+        if version_name == AUTO:  # a run uses the version the job runs on, never auto
+            version_name = job.get("AutoUpgradeMetadata", {}).get("SourceVersion")
+        version = self.versions.get(version_name) if version_name else None
+        if self._ended(version, today):
+            # The one real wording for a version a run cannot use (cql-replicator #160).
+            raise invalid_input(f"Given GlueVersion [{version_name}] is not valid.")
+        sent = {member: params[member] for member in _SIZING if params.get(member) is not None}
+        if not sent:
+            sizing = {member: job[member] for member in _SIZING if job.get(member) is not None}
+        else:
+            job_workers = job.get("WorkerType") is not None
+            sends_workers = "WorkerType" in sent or "NumberOfWorkers" in sent
+            sends_capacity = "MaxCapacity" in sent or "AllocatedCapacity" in sent
+            if (sends_workers and not job_workers and kind.workers) or (
+                sends_capacity and job_workers
+            ):
+                raise invalid_input(CAPACITY_WITH_WORKERS)
+            sizing = dict(sent)
+            if sends_workers:
+                for member in ("WorkerType", "NumberOfWorkers"):
+                    if member not in sizing and job.get(member) is not None:
+                        sizing[member] = job[member]
+            check_sizing(sizing, kind, command_name, version)
+            fill_capacity(sizing, kind, command_name)
+        timeout = params.get("Timeout")
+        if timeout is not None and not kind.timeout_allowed:
+            raise invalid_input("Timeout not supported for Ray jobs")
+        timeout = job.get("Timeout") if timeout is None else timeout
+        if timeout is not None:
+            _check_timeout(timeout)
+        execution_class = params.get("ExecutionClass", job.get("ExecutionClass"))
+        if execution_class == "FLEX":
+            _check_flex(kind, command_name, version)
+        return sizing
+
+    def run_fails_at_launch(self, job: Mapping[str, Any], sizing: Mapping[str, Any]) -> bool:
+        """Whether Glue accepts the run but its executor fails it (e.g. G.025X on glueetl)."""
+        kind = job_command(job["Command"].get("Name"))
+        workers = sizing.get("WorkerType")
+        row = worker_type(workers) if isinstance(workers, str) else None
+        return kind is not None and row is not None and kind.name in row.runs_fail_on
+
+    # -- the steps of build_job --
+
+    def _ended(self, version: GlueVersion | None, today: date) -> bool:
+        return (
+            version is not None
+            and self.refuse_end_of_life
+            and version.end_of_life is not None
+            and version.end_of_life <= today
+        )
+
     def _version(
         self,
         job: dict[str, Any],
         name: str,
-        kind: str | None,
+        kind: JobCommand,
         current: Mapping[str, Any] | None,
         named: bool,
         today: date,
-        problems: list[str],
-    ) -> GlueVersion | None:
+    ) -> GlueVersion:
         """The version whose rules apply (for ``auto``, the one the job runs on now)."""
         if name == AUTO:
-            return self._auto(job, kind, current, problems)
+            return self._auto(job, kind, current)
         version = self.versions.get(name)
         if version is None:
-            problems.append(self.versions.unknown_message(name))
-        elif (
-            named
-            and self.refuse_end_of_life
-            and version.end_of_life is not None
-            and version.end_of_life <= today
-        ):
-            problems.append(
+            raise invalid_input(self.versions.unknown_message(name))
+        if named and self._ended(version, today):
+            raise invalid_input(
                 f"Glue version {name} reached end of life on {version.end_of_life}: Glue no "
-                "longer creates or updates jobs on it. Use 3.0 or later (this fake's default "
-                f"is {self.default_glue_version}; a default past end of life, such as 0.9, "
-                "accepts every version as Glue did before)."
+                "longer creates jobs on it. Use 3.0 or later (this fake answers as today's "
+                f'Glue, default {self.default_glue_version}; default_glue_version = "0.9" '
+                "answers as Glue did before)."
             )
         return version
 
     def _auto(
-        self,
-        job: dict[str, Any],
-        kind: str | None,
-        current: Mapping[str, Any] | None,
-        problems: list[str],
-    ) -> GlueVersion | None:
-        if kind is not None and kind not in _SPARK_COMMANDS:
-            problems.append(
+        self, job: dict[str, Any], kind: JobCommand, current: Mapping[str, Any] | None
+    ) -> GlueVersion:
+        if kind.name not in ("glueetl", "gluestreaming"):
+            raise invalid_input(
                 "GlueVersion 'auto' (automatic version upgrades) is only for Spark jobs "
                 f"(glueetl, gluestreaming); got Command.Name '{job['Command']['Name']}'."
             )
         retries = job.get("MaxRetries", 0)
         if retries < 1:
-            problems.append(
+            raise invalid_input(
                 "GlueVersion 'auto' needs MaxRetries of 1 or more (a failed run on the upgraded "
                 f"version is retried on the previous one); got MaxRetries {retries}."
             )
@@ -181,115 +216,109 @@ class JobRules:
         if source is None or source == AUTO:
             source = KNOWN[-1].name
         job["AutoUpgradeMetadata"] = {"SourceVersion": source, "Status": "OBSERVING"}
-        return self.versions.get(source)
+        version = self.versions.get(source)
+        assert version is not None
+        return version
+
+    def _check_command(
+        self,
+        job: dict[str, Any],
+        kind: JobCommand,
+        command_name: str,
+        version: GlueVersion,
+        today: date,
+    ) -> None:
+        command = job["Command"]
+        if version.number < kind.since:
+            since = ".".join(str(part) for part in kind.since)
+            raise invalid_input(
+                f"Glue version {version.name} is not supported for Job Command {command_name}: "
+                f"use GlueVersion {since} or later."
+            )
+        runtime = command.get("Runtime")
+        if kind.runtimes is not None:
+            if not runtime:
+                raise invalid_input("Runtime parameter is required for GlueRay command")
+            if runtime not in kind.runtimes:
+                raise invalid_input(
+                    f"Runtime {runtime} is not supported. Choose from one of the following: "
+                    f"[{', '.join(kind.runtimes)}]"
+                )
+        python = command.get("PythonVersion")
+        if python is not None:
+            ended = dict(kind.python_end_of_life).get(python)
+            allowed = [
+                v
+                for v in kind.python_versions
+                if not self._python_ended(dict(kind.python_end_of_life).get(v), today)
+            ]
+            if python not in kind.python_versions or self._python_ended(ended, today):
+                raise invalid_input(
+                    f"PythonVersion {python} is not supported. Choose from one of the "
+                    f"following: [{', '.join(allowed)}]"
+                )
+        if job.get("MaintenanceWindow") is not None and not kind.maintenance_window:
+            raise invalid_input(
+                "MaintenanceWindow is only for streaming jobs (Command.Name gluestreaming); "
+                f"got Command.Name '{command_name}'."
+            )
+
+    def _python_ended(self, end_of_life: date | None, today: date) -> bool:
+        return self.refuse_end_of_life and end_of_life is not None and end_of_life <= today
+
+    def _default_python_version(self, kind: JobCommand) -> str:
+        if not self.refuse_end_of_life and kind.era_python_version is not None:
+            return kind.era_python_version
+        return kind.default_python_version
 
 
 def command_kind(command_name: object) -> str | None:
-    """The command whose rules a job follows: unknown names are Python shell (U.4); None if none."""
-    if not command_name or not isinstance(command_name, str):
-        return None
-    return command_name if command_name in JOB_COMMANDS else "pythonshell"
+    """The name of the command whose rules a job follows (unknown names: pythonshell)."""
+    kind = job_command(command_name)
+    return None if kind is None else kind.name
 
 
-def _refusal(problems: list[str]) -> GlueError:
-    if len(problems) == 1:
-        return invalid_input(problems[0])
-    listed = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
-    return invalid_input(f"{len(problems)} problems in this job definition: {listed}")
-
-
-def check_and_fill_capacity(
-    job: dict[str, Any], kind: str, command_name: str, problems: list[str]
-) -> None:
-    max_capacity = job.get("MaxCapacity")
-    allocated = job.get("AllocatedCapacity")
-    worker_type = job.get("WorkerType")
-    workers = job.get("NumberOfWorkers")
-    found = len(problems)
-
-    if max_capacity is not None and allocated is not None:
-        problems.append("Please set only Allocated Capacity or Max Capacity.")
-    capacity = max_capacity if max_capacity is not None else allocated
-    if capacity is not None and (worker_type is not None or workers is not None):
-        problems.append(
-            "Please do not set Max Capacity if using Worker Type and Number of Workers."
-        )
-    if kind == "pythonshell" and worker_type is not None:
-        problems.append(f"Worker Type is not supported for Job Command {command_name}")
-    if kind == "glueray" and worker_type != "Z.2X":
-        problems.append(
-            "Worker type cannot be null and only [Z.2X] worker types are supported for glueray jobs"
-        )
-    if (worker_type is None) != (workers is None):
-        problems.append(
-            "Please set both Worker Type and Number of Workers, or neither "
-            f"(got WorkerType={worker_type!r}, NumberOfWorkers={workers!r})."
-        )
-    elif worker_type is not None and workers is not None:
-        _check_workers(worker_type, workers, problems)
-    if len(problems) > found:
-        return
-    if worker_type is not None and workers is not None:
-        dpu = DPU_PER_WORKER.get(worker_type)
-        if dpu is not None:
-            _set_capacity(job, dpu * workers)
-        return
-    if kind == "pythonshell":
-        capacity = 0.0625 if capacity is None else float(capacity)
-        if capacity not in (0.0625, 1.0):
-            problems.append(
-                f"Max Capacity for Job Command {command_name} must be 0.0625 or 1 DPU; "
-                f"got {capacity:g}."
-            )
-            return
-    elif kind in _SPARK_COMMANDS:
-        capacity = 10.0 if capacity is None else float(capacity)
-        if not capacity.is_integer() or not 2 <= capacity <= 100:
-            problems.append(
-                f"Max Capacity for Job Command {command_name} must be a whole number of DPUs "
-                f"from 2 to 100; got {capacity:g}."
-            )
-            return
-    if capacity is not None:
-        _set_capacity(job, float(capacity))
-
-
-def _check_workers(worker_type: str, workers: int, problems: list[str]) -> None:
-    if workers < 1:
-        problems.append(
-            f"To use Worker Type {worker_type}, minimum allowed value of Number of Workers is 1."
-        )
-    limit = MAX_WORKERS.get(worker_type)
-    if limit is not None and workers > limit:
-        problems.append(
-            f"To use Worker Type {worker_type}, maximum allowed value of Number of Workers "
-            f"is {limit}."
-        )
-
-
-def _set_capacity(job: dict[str, Any], dpus: float) -> None:
-    # GetJob echoes both MaxCapacity (double) and the deprecated AllocatedCapacity (whole part).
-    job["MaxCapacity"] = dpus
-    job["AllocatedCapacity"] = int(dpus)
-
-
-def _fill_timeout(
-    job: dict[str, Any], kind: str, version: GlueVersion, problems: list[str]
-) -> None:
+def _fill_timeout(job: dict[str, Any], kind: JobCommand, version: GlueVersion) -> None:
     timeout = job.get("Timeout")
-    if kind == "glueray":
-        if timeout is not None:
-            problems.append("Timeout not supported for Ray jobs")
-        else:
-            job["Timeout"] = 480
-        return
-    if timeout is None:
-        if kind != "gluestreaming":
-            job["Timeout"] = version.batch_timeout
-        return
+    if timeout is not None:
+        if not kind.timeout_allowed:
+            raise invalid_input("Timeout not supported for Ray jobs")
+        _check_timeout(timeout)
+    elif kind.default_timeout == "version":
+        job["Timeout"] = version.batch_timeout
+    elif kind.default_timeout != "none":
+        job["Timeout"] = int(kind.default_timeout)
+
+
+def _check_timeout(timeout: int) -> None:
     if timeout >= TIMEOUT_LIMIT_MINUTES:
-        problems.append(
+        raise invalid_input(
             f"Timeout must be less than {TIMEOUT_LIMIT_MINUTES} minutes (7 days); got {timeout}."
+        )
+
+
+def _check_flex(kind: JobCommand, command_name: str, version: GlueVersion | None) -> None:
+    # Model (CreateJob and StartJobRun alike): "Only jobs with Glue version 3.0 and above and
+    # command type glueetl will be allowed to set ExecutionClass to FLEX."
+    if not kind.flex or version is None or not version.flex:
+        raise invalid_input(
+            "ExecutionClass FLEX is only allowed for glueetl jobs with GlueVersion 3.0 or later "
+            f"(got Command.Name '{command_name}', GlueVersion "
+            f"'{version.name if version else None}')."
+        )
+
+
+def _check_counts(job: Mapping[str, Any]) -> None:
+    # Neither has a minimum in the model; a negative retry count or no run at all can only be a
+    # mistake, so the fake refuses them (Glue's answer is unrecorded).
+    retries = job.get("MaxRetries")
+    if retries is not None and retries < 0:
+        raise invalid_input(f"MaxRetries must be 0 or more; got {retries}.")
+    runs = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns")
+    if runs is not None and runs < 1:
+        raise invalid_input(
+            f"ExecutionProperty.MaxConcurrentRuns must be 1 or more; got {runs} (a job that "
+            "may never run could not start a run)."
         )
 
 

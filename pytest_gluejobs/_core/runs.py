@@ -1,6 +1,7 @@
 """Job runs: StartJobRun, GetJobRun, GetJobRuns and BatchStopJobRun, as Glue makes and reports runs.
 
-Sources: research/glue-job-runs.md (facts §0-§4, open questions 1-16 with the choices taken here).
+Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html, recorded runs, and
+the choices where Glue documents nothing, all listed in docs/fidelity.md ("Job runs").
 A run moves one step per read (GetJobRun, or a GetJobRuns page that lists it) through the states
 its job was scripted with (default RUNNING then SUCCEEDED), so pollers that really sleep make
 progress without the wall clock; the fake's clock decides only timeouts and timestamps.
@@ -17,7 +18,7 @@ from . import bookmarks as _bookmarks
 from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
-from .rules import TIMEOUT_LIMIT_MINUTES, JobRules, check_and_fill_capacity, command_kind
+from .rules import JobRules, command_kind
 from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
 from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
 from .run_records import Run as Run  # re-exported: snapshots build runs
@@ -25,15 +26,22 @@ from .run_records import Script
 from .store import JobStore, Partition, PartitionJobs
 from .versions import AUTO
 
-#: States a test may script (STOPPING comes from BatchStopJobRun, STARTING is where runs begin).
-SCRIPTABLE_STATES = ("RUNNING", "WAITING", *FINAL_STATES)
-#: Final states that carry an ErrorMessage (research open question 6: STOPPED carries none).
+#: States a test may script (STOPPING comes from BatchStopJobRun). Every run begins in STARTING,
+#: which its first read shows; a script that starts with STARTING holds it for more reads.
+SCRIPTABLE_STATES = ("STARTING", "RUNNING", "WAITING", *FINAL_STATES)
+#: Final states that carry an ErrorMessage (STOPPED carries none; docs/fidelity.md).
 _WITH_ERROR_MESSAGE = ("FAILED", "TIMEOUT", "ERROR")
-#: GetJobRuns page size when MaxResults is omitted (undocumented; research open question 11).
+#: GetJobRuns page size when MaxResults is omitted (undocumented; docs/fidelity.md).
 DEFAULT_PAGE_SIZE = 100
 
-_RUN_MEMBERS_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass")
-_SIZING = ("MaxCapacity", "AllocatedCapacity", "WorkerType", "NumberOfWorkers")
+#: Members a run takes from its job unless StartJobRun sends its own (model ``JobRun``; a
+#: streaming run shows its job's MaintenanceWindow).
+_RUN_MEMBERS_FROM_JOB = (
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "ExecutionClass",
+    "MaintenanceWindow",
+)
 
 
 def make_script(
@@ -51,8 +59,7 @@ def make_script(
             hint = f" Did you mean {near[0]!r}?" if near else ""
             raise ValueError(
                 f"run_states: {state!r} is not a state a run can be scripted through "
-                f"({', '.join(SCRIPTABLE_STATES)}; STARTING is where every run begins, STOPPING "
-                f"comes from BatchStopJobRun).{hint}"
+                f"({', '.join(SCRIPTABLE_STATES)}; STOPPING comes from BatchStopJobRun).{hint}"
             )
     if error_message is not None and not isinstance(error_message, str):
         raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
@@ -82,7 +89,7 @@ class JobRuns:
         jobs = self.store.jobs_of(partition)
         record = jobs.jobs.get(name)
         if record is None:
-            # research §4.3 (LIVE): the text names no job.
+            # Reported against the real service: the text names no job (docs/fidelity.md).
             raise GlueError(
                 "EntityNotFoundException", "Failed to start job run due to missing metadata."
             )
@@ -92,7 +99,7 @@ class JobRuns:
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
         if len(jobs.run_index(name).unfinished) >= limit:
             if not data["JobRunQueuingEnabled"]:
-                # research §4.1 (REC): no period, the job's name.
+                # Recorded: no period, the job's name (docs/fidelity.md).
                 raise GlueError(
                     "ConcurrentRunsExceededException", f"Concurrent runs exceeded for {name}"
                 )
@@ -101,15 +108,30 @@ class JobRuns:
                 f"Job run is waiting: concurrent runs exceeded for {name} "
                 f"(MaxConcurrentRuns {limit}; pytest-gluejobs)"
             )
-        self._sequence += 1
-        data["Id"] = (
-            "jr_"
-            + hashlib.sha256(
-                f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
-            ).hexdigest()
-        )
-        runs.append(Run(data, jobs.scripts.get(name, self.default_script), self._sequence))
+        index = jobs.run_index(name)
+        while True:
+            # Drawn from the fake's sequence; a loaded snapshot (from another fake, or from before
+            # reset()) may hold the next id already, and a run id names one run.
+            self._sequence += 1
+            data["Id"] = (
+                "jr_"
+                + hashlib.sha256(
+                    f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
+                ).hexdigest()
+            )
+            if index.find(data["Id"]) is None:
+                break
+        runs.append(Run(data, self._launch(jobs, name, data), self._sequence))
         return {"JobRunId": data["Id"]}
+
+    def _launch(self, jobs: PartitionJobs, name: str, data: Mapping[str, Any]) -> Script:
+        """The states a new run goes through: STARTING first (its first read shows it)."""
+        script = jobs.scripts.get(name, self.default_script)
+        if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
+            script = Script(("FAILED",), _executor_failure(data))
+        if script.states[0] != "STARTING":
+            script = Script(("STARTING", *script.states), script.error_message)
+        return script
 
     def _new_run_data(
         self, job: Mapping[str, Any], params: Mapping[str, Any], now: datetime
@@ -117,27 +139,11 @@ class JobRuns:
         command = job["Command"]
         kind = command_kind(command.get("Name")) or "pythonshell"
         version = job.get("GlueVersion")
-        if version == AUTO:  # a run shows the version it really used, never auto (U.2)
+        if version == AUTO:  # a run shows the version it really used, never auto
+            # (https://docs.aws.amazon.com/glue/latest/dg/auto-version-upgrades.html)
             version = job.get("AutoUpgradeMetadata", {}).get("SourceVersion")
-        known = self.rules.versions.get(version) if version else None
-        if (
-            known is not None
-            and self.rules.refuse_end_of_life
-            and known.end_of_life is not None
-            and known.end_of_life <= now.date()
-        ):
-            # research open question 8: the only real wording for a version a run cannot use.
-            raise invalid_input(f"Given GlueVersion [{version}] is not valid.")
-        problems: list[str] = []
-        sizing = _run_sizing(job, params, kind, command.get("Name"), problems)
+        sizing = self.rules.check_run(job, params, now.date())
         timeout = params.get("Timeout", job.get("Timeout"))
-        if timeout is not None and timeout >= TIMEOUT_LIMIT_MINUTES:
-            problems.append(
-                f"Timeout must be less than {TIMEOUT_LIMIT_MINUTES} minutes (7 days); "
-                f"got {timeout}."
-            )
-        if problems:
-            raise invalid_input("; ".join(problems))
         queuing = params.get("JobRunQueuingEnabled")
         if queuing is None:
             queuing = bool(job.get("JobRunQueuingEnabled", False))
@@ -156,7 +162,8 @@ class JobRuns:
         if params.get("JobRunId"):
             data["PreviousRunId"] = params["JobRunId"]
         if params.get("Arguments"):
-            # research §0.4 (REC): only what StartJobRun sent, never the job's DefaultArguments;
+            # Recorded (https://github.com/aws/aws-cli/blob/develop/awscli/examples/glue/get-job-run.rst):
+            # only what StartJobRun sent, never the job's DefaultArguments;
             # no key at all for no (or empty) arguments (open question 4).
             data["Arguments"] = dict(params["Arguments"])
         data.update(sizing)
@@ -270,6 +277,10 @@ class JobRuns:
         _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
         if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
             _bookmarks.record_run(jobs.bookmarks, data)
+        if _bills_dpu_seconds(data, job):
+            # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
+            # enabled"; the fake bills every worker for the whole run (an upper bound).
+            data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
         if (
             state == "FAILED"
             and record is not None
@@ -278,14 +289,14 @@ class JobRuns:
             self._retry(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
-        # research §4.6 (REC): a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
+        # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
         data = failed.data
         attempt = data["Attempt"] + 1
         base = data["Id"].split("_attempt_")[0]
         retry = {
             key: value
             for key, value in data.items()
-            if key not in ("CompletedOn", "ErrorMessage", "PreviousRunId")
+            if key not in ("CompletedOn", "ErrorMessage", "PreviousRunId", "DPUSeconds")
         }
         retry.update(
             Id=f"{base}_attempt_{attempt}",
@@ -297,8 +308,7 @@ class JobRuns:
             ExecutionTime=0,
         )
         self._sequence += 1
-        script = jobs.scripts.get(name, self.default_script)
-        jobs.runs[name].append(Run(retry, script, self._sequence))
+        jobs.runs[name].append(Run(retry, self._launch(jobs, name, retry), self._sequence))
 
     def _timed_out(self, data: Mapping[str, Any], now: datetime) -> bool:
         return data.get("Timeout") is not None and now >= _deadline(data)
@@ -350,7 +360,7 @@ class JobRuns:
                 run.data["JobRunState"] = "STOPPING"
                 run.data["LastModifiedOn"] = now
                 stopped.append({"JobName": name, "JobRunId": run_id})
-        # research §1.3 (REC): both keys always, as lists (Airflow reads them by key).
+        # Recorded: both keys always, as lists (Airflow reads them by key); docs/fidelity.md.
         return {"SuccessfulSubmissions": stopped, "Errors": errors}
 
 
@@ -368,36 +378,31 @@ def _deadline(data: Mapping[str, Any]) -> datetime:
 
 
 def _job_not_found() -> GlueError:
-    # research open question 9: GetJob's recorded text (unverified for the run operations).
+    # GetJob's recorded text (unverified for the run operations; docs/fidelity.md).
     return GlueError("EntityNotFoundException", "Job not found.")
 
 
-def _run_sizing(
-    job: Mapping[str, Any],
-    params: Mapping[str, Any],
-    kind: str,
-    command_name: str | None,
-    problems: list[str],
-) -> dict[str, Any]:
-    """The run's capacity: the job's, with what StartJobRun sends in place of it.
+def _bills_dpu_seconds(data: Mapping[str, Any], job: Mapping[str, Any]) -> bool:
+    if data.get("ExecutionClass") == "FLEX":
+        return True
+    arguments = {**job.get("DefaultArguments", {}), **data.get("Arguments", {})}
+    return str(arguments.get("--enable-auto-scaling", "")).lower() == "true"
 
-    Workers sent replace the job's capacity (and a worker count alone keeps the job's type);
-    a capacity sent replaces the job's workers. The job's rules then apply to the result.
-    """
-    sent = {member: params[member] for member in _SIZING if params.get(member) is not None}
-    if not sent:
-        return {member: job[member] for member in _SIZING if job.get(member) is not None}
-    sizing = dict(sent)
-    if "WorkerType" in sent or "NumberOfWorkers" in sent:
-        for member in ("WorkerType", "NumberOfWorkers"):
-            if member not in sizing and job.get(member) is not None:
-                sizing[member] = job[member]
-    check_and_fill_capacity(sizing, kind, command_name or kind, problems)
-    return sizing
+
+def _executor_failure(data: Mapping[str, Any]) -> str:
+    # aws-samples/cql-replicator #160 (REC): a G.025X run of a glueetl job fails at launch.
+    request = hashlib.sha256(str(data["Id"]).encode()).hexdigest()
+    request_id = f"{request[:8]}-{request[8:12]}-{request[12:16]}-{request[16:20]}-{request[20:32]}"
+    return (
+        f"JobName:{data['JobName']} and JobRunId:{data['Id']} failed to execute with exception "
+        f"Given GlueVersion [{data.get('GlueVersion')}] is not valid. (Service: "
+        f"AWSGlueJobExecutor; Status Code: 400; Error Code: InvalidInputException; Request ID: "
+        f"{request_id}; Proxy: null)"
+    )
 
 
 def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:
-    # research §3.2 (REC) and open question 16.
+    # Recorded log groups (docs/fidelity.md).
     security = params.get("SecurityConfiguration", job.get("SecurityConfiguration"))
     if security:
         role = str(job.get("Role", "")).rsplit("/", 1)[-1]

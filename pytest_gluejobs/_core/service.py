@@ -28,7 +28,7 @@ from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from .validation import validate
 from .versions import DEFAULT_GLUE_VERSION, GlueVersions
 
-#: Page size when MaxResults is omitted. Glue does not document it (research open question 2).
+#: Page size when MaxResults is omitted. Glue does not document it (docs/fidelity.md).
 DEFAULT_PAGE_SIZE = 100
 
 Params = dict[str, Any]
@@ -107,7 +107,7 @@ def _now() -> datetime:
 
 
 def _job_not_found() -> GlueError:
-    # The real message has no job name in it (research §6).
+    # The real message has no job name in it (recorded; docs/fidelity.md, GetJob).
     return GlueError("EntityNotFoundException", "Job not found.")
 
 
@@ -267,7 +267,7 @@ class GlueJobsService:
         return Result(fields)
 
     def _batch_get_jobs(self, params: Params, partition: Partition) -> Result:
-        # Request order, each name once (Glue documents neither; research open question 5).
+        # Request order, each name once (Glue documents neither; docs/fidelity.md).
         requested = list(dict.fromkeys(params["JobNames"]))
         with self.store.lock:
             jobs = self.store.jobs_of(partition)

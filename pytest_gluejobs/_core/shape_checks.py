@@ -90,6 +90,17 @@ def anything(value: object) -> tuple[str, ...]:
     return NO_VIOLATIONS
 
 
+def accepted_type(check: ScalarCheck) -> type:
+    """A type every value of which ``check`` accepts, when that is all it tests (unconstrained
+    strings, booleans): a caller may skip the call for a value of exactly that type. Otherwise
+    ``NoneType``, which no checked value has (null is checked before)."""
+    if check is _any_string:
+        return str
+    if check is _boolean:
+        return bool
+    return type(None)
+
+
 def length_check(shape: Shape) -> tuple[range, Callable[[int], tuple[str, ...]]]:
     """The lengths ``shape`` allows (of a string, list or map), and the texts a length violates."""
     low, high = _length_bounds(shape)

@@ -1,14 +1,19 @@
 """TagResource, UntagResource and GetTags on job ARNs: the same tags CreateJob sets.
 
-Sources: research/glue-job-runs.md §7 and open questions 12-13. Tags live in the job's record, so
-ListJobs' tag filter sees every change. Only jobs are faked: an ARN of another kind of resource is
-OutsideTheFake, which the transport raises as UnsupportedOperation.
+Sources: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html and docs/fidelity.md.
+Tags live in the job's record, so ListJobs' tag filter sees every change. Only jobs are faked: an
+ARN of another kind of resource is OutsideTheFake, which the transport raises as
+UnsupportedOperation.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
+
+import botocore.session
+from botocore.exceptions import UnknownRegionError
 
 from .errors import GlueError, OutsideTheFake, invalid_input
 from .rules import check_tag_keys
@@ -17,15 +22,36 @@ from .store import JobRecord, JobStore, Partition, PartitionJobs
 #: The most tags a resource may have (Glue developer guide, tags; model map maximum).
 MAX_TAGS = 50
 
-_ARN = re.compile(r"arn:aws(?:-cn|-us-gov|-iso(?:-[bef])?)?:glue:([^:]*):([^:]*):(.*)", re.DOTALL)
+_ARN = re.compile(r"arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):glue:([^:]*):([^:]*):(.*)", re.DOTALL)
+
+#: ``<resource type>/<name>``: anything else is not an ARN of a Glue resource at all.
+_RESOURCE = re.compile(r"[a-z][a-zA-Z-]*/.+", re.DOTALL)
+
+
+@cache
+def aws_partition(region: str) -> str:
+    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+
+    From botocore's own endpoint data; a region botocore does not know is in ``aws``.
+    """
+    try:
+        return str(botocore.session.get_session().get_partition_for_region(region))
+    except UnknownRegionError:
+        return "aws"
+
+
+def resource_arn(partition: Partition, resource: str) -> str:
+    """The ARN of a Glue resource (``job/<name>``, ``trigger/<name>``) in ``partition``."""
+    account, region = partition
+    return f"arn:{aws_partition(region)}:glue:{region}:{account}:{resource}"
 
 
 def job_name_of(arn: object) -> str | None:
     """The job an ARN names, or None (for fault rules restricted to a job)."""
     match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if match is None or not match.group(3).startswith("job/"):
+    if match is None or not match.group(4).startswith("job/"):
         return None
-    return match.group(3)[len("job/") :]
+    return match.group(4)[len("job/") :]
 
 
 def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs, str, JobRecord]:
@@ -34,21 +60,35 @@ def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs
         # The model's pattern passed, so the ARN is a Glue one whose parts are missing.
         raise invalid_input(
             f"Invalid ResourceArn {arn[:200]!r}: "
-            "expected arn:aws:glue:<region>:<account>:job/<name>."
+            "expected arn:<partition>:glue:<region>:<account>:job/<name>."
         )
-    region, account, resource = match.groups()
+    arn_partition, region, account, resource = match.groups()
+    if not (region and account and _RESOURCE.fullmatch(resource)):
+        raise invalid_input(
+            f"Invalid ResourceArn {arn[:200]!r}: "
+            "expected arn:<partition>:glue:<region>:<account>:job/<name>."
+        )
     if not resource.startswith("job/"):
         raise OutsideTheFake(
             f"pytest-gluejobs fakes tags on Glue jobs only (arn:aws:glue:<region>:<account>:"
             f"job/<name>); {arn[:200]} names another kind of resource."
         )
     name = resource[len("job/") :]
+    expected = resource_arn(partition, resource)
+    if arn != expected:
+        # A job of another partition, region or account is not one this request can reach
+        # (Glue's answer is unrecorded; the fake refuses it as a job that is not there).
+        raise GlueError(
+            "EntityNotFoundException",
+            f"Job not found. The ResourceArn names partition {arn_partition}, region {region}, "
+            f"account {account}, but the request was made to {expected.split(':')[1]}, region "
+            f"{partition[1]}, account {partition[0]}: use {expected[:300]}.",
+        )
     jobs = store.jobs_of(partition)
     record = jobs.jobs.get(name)
-    if record is None or (account, region) != partition:
-        # research open question 12: a well-formed ARN of a job that is not there (in the
-        # account and region the request was signed for).
-        raise GlueError("EntityNotFoundException", f"Job {name} not found.")
+    if record is None:
+        # GetJob's recorded text, as for every operation on a job that is not there.
+        raise GlueError("EntityNotFoundException", "Job not found.")
     return jobs, name, record
 
 
@@ -56,7 +96,7 @@ def tag_resource(store: JobStore, params: dict[str, Any], partition: Partition) 
     jobs, name, record = _job(store, params["ResourceArn"], partition)
     added: dict[str, str] = params["TagsToAdd"]
     check_tag_keys(added)
-    tags = {**record.tags, **added}  # research §7.2 (LIVE): merged key by key
+    tags = {**record.tags, **added}  # merged key by key, as observed of the real service
     if len(tags) > MAX_TAGS:
         raise invalid_input(
             f"A job can have at most {MAX_TAGS} tags; {name} would have {len(tags)}. Remove some "
@@ -69,11 +109,11 @@ def tag_resource(store: JobStore, params: dict[str, Any], partition: Partition) 
 def untag_resource(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
     jobs, name, record = _job(store, params["ResourceArn"], partition)
     removed = set(params["TagsToRemove"])
-    # research open question 13: removing an absent key is a no-op (idempotent clean-up).
+    # Undocumented (docs/fidelity.md): removing an absent key is a no-op (idempotent clean-up).
     jobs.put(name, record.data, {k: v for k, v in record.tags.items() if k not in removed})
     return {}
 
 
 def get_tags(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
     _, _, record = _job(store, params["ResourceArn"], partition)
-    return {"Tags": dict(record.tags)}  # always the key, {} when untagged (research §7.1)
+    return {"Tags": dict(record.tags)}  # always the key, {} when untagged (API_GetTags.html)

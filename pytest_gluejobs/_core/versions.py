@@ -1,7 +1,8 @@
 """The Glue versions the fake knows: one row per version, the rules that differ between them.
 
 Sources (docs/fidelity.md, "Glue versions"): the Glue release notes and version support policy
-(end-of-life dates), the service model's Timeout and Ray documentation, and research U.1-U.8.
+(end-of-life dates: https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html),
+the service model's Timeout and Ray documentation.
 A version newer than this table is refused until a test names it (``extra_glue_versions``): it then
 follows the rules of the newest known version.
 """
@@ -14,7 +15,8 @@ from datetime import date
 
 _VERSION_FORM = re.compile(r"[0-9]+(\.[0-9]+)+", re.ASCII)
 
-#: The automatic-upgrade setting (research U.2): not a version, a policy on Spark jobs.
+#: The automatic-upgrade setting (https://docs.aws.amazon.com/glue/latest/dg/auto-version-upgrades.html):
+#: not a version, a policy on Spark jobs.
 AUTO = "auto"
 
 
@@ -27,11 +29,11 @@ class GlueVersion:
     number: tuple[int, ...]
     #: Ray jobs: the model says "should set GlueVersion to 4.0 or greater".
     ray: bool
-    #: ExecutionClass FLEX: glueetl jobs of Glue 3.0 and later (research §2.4).
+    #: ExecutionClass FLEX: glueetl jobs of Glue 3.0 and later (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html).
     flex: bool
     #: Default Timeout of a batch job (minutes): "2,880 for 4.0 and earlier, 480 for 5.0 and later".
     batch_timeout: int
-    #: No new jobs of this version after this date (version support policy; research U.8).
+    #: No new jobs of this version after this date (https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html).
     end_of_life: date | None
 
 
@@ -49,7 +51,8 @@ def _row(name: str, end_of_life: date | None = None) -> GlueVersion:
 
 _END_OF_LIFE_2026 = date(2026, 4, 1)
 
-#: Every version Glue has released, oldest first (6.0: GA 2026-08-21, research U.1).
+#: Every version Glue has released, oldest first (6.0: GA 2026-08-21,
+#: https://docs.aws.amazon.com/glue/latest/dg/release-notes.html).
 KNOWN: tuple[GlueVersion, ...] = (
     _row("0.9", _END_OF_LIFE_2026),
     _row("1.0", _END_OF_LIFE_2026),
@@ -63,9 +66,9 @@ KNOWN: tuple[GlueVersion, ...] = (
 
 #: The version Glue gives a job created without one today (model 1.44: "default to Glue 6.0").
 TODAYS_DEFAULT = "6.0"
-#: The GlueVersion a fake gives jobs created without one, unless told otherwise (every entry point
-#: reads it from here).
-DEFAULT_GLUE_VERSION = "0.9"
+#: The GlueVersion a fake gives jobs created without one, unless told otherwise: today's (every
+#: entry point reads it from here). "0.9" answers as the 2019 API reference did.
+DEFAULT_GLUE_VERSION = TODAYS_DEFAULT
 
 
 class GlueVersions:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import selectors
 import socket
 import sys
 import threading
 import traceback
 from typing import Any
+from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest
 
@@ -33,6 +35,7 @@ HOST = "127.0.0.1"
 MAX_CONNECTIONS = 128
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 _TARGET_PREFIX = "AWSGlue."
+_SCOPE = re.compile(r"Credential=[^/,\s]{0,128}/[^/,\s]{0,16}/[^/,\s]{0,64}/([^/,\s]{1,64})/")
 _BUSY = http_wire.response(
     503,
     {"Content-Type": _CONTENT_TYPE, "Content-Length": "0"},
@@ -160,37 +163,51 @@ class LoopbackEndpoint:
 
     def _answer(self, request: http_wire.Request) -> bytes | None:
         close = not request.keep_alive
-        if request.method != "POST" or not request.target.startswith("/"):
-            return _error(
-                405 if request.target.startswith("/") else 400,
+        target = request.header("x-amz-target")
+        content_type = (request.header("content-type") or "").partition(";")[0].strip()
+        # A refusal is in Glue's JSON, unless the client signed for another service and does not
+        # speak JSON (S3, STS, ...): then in AWS's XML, so that its SDK shows the message.
+        xml = (
+            target is None
+            and not content_type.lower().startswith("application/x-amz-json")
+            and _signed_service(request) not in (None, "glue")
+        )
+
+        def refuse(status: int, code: str, message: str) -> bytes:
+            return _error(status, code, message, close=close, xml=xml)
+
+        if not request.target.startswith("/"):
+            return refuse(
+                400,
                 "UnknownOperationException",
-                "AWS Glue's API takes POST requests to / with 'X-Amz-Target: "
-                f"AWSGlue.<Operation>'; this was {request.method[:20]} {request.target[:100]!r}.",
-                close=close,
+                f"AWS Glue's API takes requests for '/', not {request.target[:100]!r}.",
             )
         refused = signature_check.check(
-            "POST", self.url + request.target, request.headers, request.body, secret_for
+            request.method, self.url + request.target, request.headers, request.body, secret_for
         )
         if refused is not None:
-            return _error(refused.status, refused.code, refused.message, close=close)
-        content_type = (request.header("content-type") or "").partition(";")[0].strip()
-        target = request.header("x-amz-target")
+            return refuse(refused.status, refused.code, refused.message)
+        if request.method != "POST":
+            return refuse(
+                405,
+                "UnknownOperationException",
+                "AWS Glue's API takes POST requests with 'X-Amz-Target: AWSGlue.<Operation>'; "
+                f"this was a {request.method[:20]} request.",
+            )
         if target is not None and not target.startswith(_TARGET_PREFIX):
-            return _error(
+            return refuse(
                 400,
                 "UnknownOperationException",
                 f"This endpoint answers AWS Glue only ('X-Amz-Target: AWSGlue.<Operation>'); "
                 f"this request was for {target[:100]!r}, another service's operation: point "
                 "that client at its own endpoint.",
-                close=close,
             )
         if content_type.lower() != _CONTENT_TYPE:
-            return _error(
+            return refuse(
                 400,
                 "UnknownOperationException",
                 f"Glue requests are sent as 'Content-Type: {_CONTENT_TYPE}' (AWS JSON 1.1); "
                 f"this one was {content_type[:100]!r}.",
-                close=close,
             )
         headers: dict[str, Any] = {"Authorization": request.header("authorization")}
         if target is not None:
@@ -211,6 +228,12 @@ class LoopbackEndpoint:
         )
 
 
+def _signed_service(request: http_wire.Request) -> str | None:
+    """The service a SigV4 Authorization header's credential scope names, if it names one."""
+    scope = _SCOPE.search(request.header("authorization") or "", 0, 1024)
+    return scope.group(1) if scope else None
+
+
 def _listening_socket(port: int) -> socket.socket:
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -223,9 +246,18 @@ def _listening_socket(port: int) -> socket.socket:
     return listening
 
 
-def _error(status: int, code: str, message: str, *, close: bool) -> bytes:
-    body = to_json({"__type": code, "message": message})
-    return http_wire.response(status, _interceptor.response_headers(body), body, close=close)
+def _error(status: int, code: str, message: str, *, close: bool, xml: bool = False) -> bytes:
+    if not xml:
+        body = to_json({"__type": code, "message": message})
+        return http_wire.response(status, _interceptor.response_headers(body), body, close=close)
+    headers = _interceptor.response_headers(b"")
+    body = (
+        "<ErrorResponse><Error><Type>Sender</Type>"
+        f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+        f"<RequestId>{headers['x-amzn-RequestId']}</RequestId></ErrorResponse>"
+    ).encode()
+    headers.update({"Content-Type": "text/xml", "Content-Length": str(len(body))})
+    return http_wire.response(status, headers, body, close=close)
 
 
 class _Acceptor:

@@ -5,7 +5,7 @@ fake started (botocore caches them) would otherwise sign Glue requests with the 
 refreshable credential could even call STS to renew itself. Substituting the test credentials at
 signing time rules both out, for botocore's ``RequestSigner`` and aiobotocore's async one (patched
 when aiobotocore is imported). A 12-digit access key id is kept: it names the fake's account
-(DESIGN §3), and no real AWS key looks like that.
+(docs/architecture.md), and no real AWS key looks like that.
 """
 
 from __future__ import annotations
