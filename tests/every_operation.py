@@ -73,7 +73,6 @@ _TABLE: dict[str, Entry] = {
     "GetJobs": Entry(lambda r: {}, False),
     "ListJobs": Entry(lambda r: {}, False),
     "BatchGetJobs": Entry(lambda r: {"JobNames": [JOB, "missing"]}, False),
-    # With bookmarks on: by the end of GetJobRuns the run has succeeded and recorded an entry.
     "StartJobRun": Entry(lambda r: {"JobName": JOB, "Arguments": _BOOKMARKS_ON}, True),
     "GetJobRun": Entry(lambda r: {"JobName": JOB, "RunId": r.run_id}, True),
     "GetJobRuns": Entry(lambda r: {"JobName": JOB}, True),
@@ -106,6 +105,9 @@ def changes_state(operation: str) -> bool:
 def seed(fake: GlueJobsFake, region: str | None = None) -> None:
     """The job the requests are about (in ``region``, else the fake's)."""
     fake.add_job(Name=JOB, region=region, Tags={"team": "data"}, **_DEFINITION)
+    # The run StartJobRun starts has succeeded by GetJobRuns (its second read), so with bookmarks
+    # on it has recorded the entry GetJobBookmark and ResetJobBookmark read.
+    fake.run_states("*", "SUCCEEDED")
 
 
 def extra_entries() -> list[str]:

@@ -39,7 +39,10 @@ def _start(glue: Any, name: str = "nightly", **start: Any) -> str:
 
 
 def _state(glue: Any, run_id: str, name: str = "nightly") -> str:
-    state: str = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]["JobRunState"]
+    """The run's state at a read; a run shows STARTING at its first read, so this reads past it."""
+    state = "STARTING"
+    while state == "STARTING":
+        state = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]["JobRunState"]
     return state
 
 

@@ -130,7 +130,7 @@ class JobRuns:
         if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
             script = Script(("FAILED",), _executor_failure(data))
         if script.states[0] != "STARTING":
-            script = Script(("STARTING", *script.states), script.error_message)
+            script = Script(("STARTING", *script.states), script.error_message, script.logs)
         return script
 
     def _new_run_data(
