@@ -334,6 +334,7 @@ def test_hook_counts_a_stopped_run_as_finished(glue_jobs: GlueJobsFake, hook: An
 def test_hook_reads_every_state(glue_jobs: GlueJobsFake, hook: Any, state: str) -> None:
     glue_jobs.run_states("nightly", state)
     run_id = hook.initialize_job()["JobRunId"]
+    assert hook.get_job_state("nightly", run_id) == "STARTING"  # a run's first read, as on Glue
     assert hook.get_job_state("nightly", run_id) == state
 
 
