@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import inspect
 import os
 import shutil
 import tempfile
@@ -39,12 +38,6 @@ AirflowException = pytest.importorskip("airflow.exceptions").AirflowException
 TaskDeferred = pytest.importorskip("airflow.sdk.exceptions").TaskDeferred
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
-
-#: The orchestrators' default intervals cost nothing under the fake's virtual time.
-with_virtual_time = pytest.mark.skipif(
-    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
-    reason="this pytest-gluejobs has no virtual time",
-)
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/GlueRole"
 #: Airflow's own wait knobs at 0: the fake moves a run one step per read, not per second.
@@ -370,7 +363,6 @@ def test_dag_test_runs_the_dag_against_the_fake(
 # -- default intervals, under virtual time -------------------------------------------------------
 
 
-@with_virtual_time
 def test_default_poll_interval_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True) as fake:
         fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
@@ -386,7 +378,6 @@ def test_default_poll_interval_under_virtual_time() -> None:
         assert fake.runs("nightly")[0]["JobRunState"] == "SUCCEEDED"
 
 
-@with_virtual_time
 def test_default_waiter_delay_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True) as fake:
         fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
@@ -406,7 +397,6 @@ def test_default_waiter_delay_under_virtual_time() -> None:
         assert run_trigger(trigger, timeout=waits + 60)["status"] == "success"
 
 
-@with_virtual_time
 def test_default_poke_interval_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True):
         fake_run = operator(wait_for_completion=False).execute(context())

@@ -7,7 +7,6 @@ and a CloudWatch message reader, which reads the Pipes messages the job prints t
 ``run_states(..., logs=[...])``. Skipped where dagster-aws is not installed.
 """
 
-import inspect
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +23,6 @@ from dagster import AssetExecutionContext  # noqa: E402
 from dagster_aws.pipes import PipesGlueClient  # noqa: E402
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
-
-#: The orchestrators' default intervals cost nothing under the fake's virtual time.
-with_virtual_time = pytest.mark.skipif(
-    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
-    reason="this pytest-gluejobs has no virtual time",
-)
 
 # No `from __future__ import annotations` here: Dagster reads the asset's annotations.
 
@@ -119,7 +112,6 @@ def test_a_failed_run_fails_the_asset_with_its_error_message(
         dagster.materialize([nightly], resources={"glue": glue_client})
 
 
-@with_virtual_time
 def test_a_long_run_and_a_failed_one_under_virtual_time() -> None:
     # PipesGlueClient polls every 5 s; after a failed run Dagster waits 10 s for messages.
     with mock_glue_jobs(virtual_time=True) as fake:

@@ -13,7 +13,6 @@ gives it one. ``job_watch_poll_interval`` defaults to 60 s per poll; these recip
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,12 +24,6 @@ glue_job = pytest.importorskip("prefect_aws.glue_job")
 testing = pytest.importorskip("prefect.testing.utilities")
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
-
-#: The orchestrators' default intervals cost nothing under the fake's virtual time.
-with_virtual_time = pytest.mark.skipif(
-    "virtual_time" not in inspect.signature(GlueJobsFake).parameters,
-    reason="this pytest-gluejobs has no virtual time",
-)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -81,7 +74,6 @@ def test_a_failed_run_fails_the_flow_with_its_error_message(
         asyncio.run(nightly_flow("2026-12-01"))
 
 
-@with_virtual_time
 def test_the_default_poll_interval_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True) as fake:
         _add_nightly(fake)
