@@ -24,6 +24,7 @@ JOB = "every-operation"
 #: The job CreateJob creates.
 CREATED = "every-operation-created"
 _DEFINITION = {"Role": ROLE, "Command": {"Name": "glueetl", "ScriptLocation": SCRIPT}}
+_BOOKMARKS_ON = {"--job-bookmark-option": "job-bookmark-enable"}
 
 
 @dataclass
@@ -72,9 +73,11 @@ _TABLE: dict[str, Entry] = {
     "GetJobs": Entry(lambda r: {}, False),
     "ListJobs": Entry(lambda r: {}, False),
     "BatchGetJobs": Entry(lambda r: {"JobNames": [JOB, "missing"]}, False),
-    "StartJobRun": Entry(lambda r: {"JobName": JOB}, True),
+    "StartJobRun": Entry(lambda r: {"JobName": JOB, "Arguments": _BOOKMARKS_ON}, True),
     "GetJobRun": Entry(lambda r: {"JobName": JOB, "RunId": r.run_id}, True),
     "GetJobRuns": Entry(lambda r: {"JobName": JOB}, True),
+    "GetJobBookmark": Entry(lambda r: {"JobName": JOB}, False),
+    "ResetJobBookmark": Entry(lambda r: {"JobName": JOB}, True),
     "BatchStopJobRun": Entry(lambda r: {"JobName": JOB, "JobRunIds": [r.run_id]}, True),
     "TagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToAdd": {"stage": "t"}}, True),
     "UntagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToRemove": ["stage"]}, True),
@@ -102,6 +105,9 @@ def changes_state(operation: str) -> bool:
 def seed(fake: GlueJobsFake, region: str | None = None) -> None:
     """The job the requests are about (in ``region``, else the fake's)."""
     fake.add_job(Name=JOB, region=region, Tags={"team": "data"}, **_DEFINITION)
+    # The run StartJobRun starts has succeeded by GetJobRuns (its second read), so with bookmarks
+    # on it has recorded the entry GetJobBookmark and ResetJobBookmark read.
+    fake.run_states("*", "SUCCEEDED")
 
 
 def extra_entries() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 DOC = TESTS.parent / "docs" / "fidelity.md"
 # `test_x.py::test_y`, or `::test_y` continuing the file named last on the same line
-REFERENCE = re.compile(r"`(test_\w+\.py)?::(test_\w+)")
+REFERENCE = re.compile(r"`((?:\w+/)*test_\w+\.py)?::(test_\w+)")
 
 
 def test_every_test_named_in_fidelity_md_exists() -> None:

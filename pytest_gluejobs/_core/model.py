@@ -20,7 +20,8 @@ JOB_OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
-#: Job runs, and tags on job ARNs (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
+#: Job runs, tags on job ARNs, and job bookmarks
+#: (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
 #: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html).
 RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "StartJobRun",
@@ -30,6 +31,8 @@ RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "TagResource",
     "UntagResource",
     "GetTags",
+    "GetJobBookmark",
+    "ResetJobBookmark",
 )
 #: Every operation the fake implements.
 OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS

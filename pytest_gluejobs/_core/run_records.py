@@ -19,17 +19,20 @@ class Script:
 
     states: tuple[str, ...] = DEFAULT_STATES
     error_message: str | None = None
+    #: The lines a run writes to CloudWatch Logs once it runs.
+    logs: tuple[str, ...] = ()
 
 
 class Run:
     """One run: what GetJobRun shows, and the steps it has still to take."""
 
-    __slots__ = ("data", "error_message", "number", "steps")
+    __slots__ = ("data", "error_message", "logs", "number", "steps")
 
     def __init__(self, data: dict[str, Any], script: Script, number: int = 0) -> None:
         self.data = data
         self.steps = list(script.states)
         self.error_message = script.error_message
+        self.logs = script.logs
         #: Order of starting within the fake: runs started at one frozen instant still sort.
         self.number = number
 

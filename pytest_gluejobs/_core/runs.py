@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import bookmarks as _bookmarks
+from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import JobRules, command_kind
@@ -42,7 +44,9 @@ _RUN_MEMBERS_FROM_JOB = (
 )
 
 
-def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:
+def make_script(
+    states: tuple[str, ...], error_message: str | None = None, logs: object = None
+) -> Script:
     """A Script from a test's words; ValueError naming what is wrong."""
     if not states:
         raise ValueError(
@@ -59,7 +63,7 @@ def make_script(states: tuple[str, ...], error_message: str | None = None) -> Sc
             )
     if error_message is not None and not isinstance(error_message, str):
         raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
-    return Script(tuple(states), error_message)
+    return Script(tuple(states), error_message, _run_logs.scripted_lines(logs))
 
 
 def default_error_message(state: str, data: Mapping[str, Any]) -> str:
@@ -126,7 +130,7 @@ class JobRuns:
         if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
             script = Script(("FAILED",), _executor_failure(data))
         if script.states[0] != "STARTING":
-            script = Script(("STARTING", *script.states), script.error_message)
+            script = Script(("STARTING", *script.states), script.error_message, script.logs)
         return script
 
     def _new_run_data(
@@ -243,6 +247,8 @@ class JobRuns:
         else:
             data["JobRunState"] = following
             data["LastModifiedOn"] = now
+            if following == "RUNNING":
+                _run_logs.run_running(jobs.logs, data, jobs.jobs[name].data, run.logs, now)
 
     def finish(
         self,
@@ -267,7 +273,11 @@ class JobRuns:
                 error_message or run.error_message or default_error_message(state, data)
             )
         record = jobs.jobs.get(name)
-        if _bills_dpu_seconds(data, record.data if record is not None else {}):
+        job = record.data if record is not None else {}
+        _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
+        if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
+            _bookmarks.record_run(jobs.bookmarks, data)
+        if _bills_dpu_seconds(data, job):
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))

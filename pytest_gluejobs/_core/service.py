@@ -15,7 +15,9 @@ from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from . import bookmarks as _bookmarks
 from . import tags as _tags
+from .bookmarks import JobBookmark
 from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .model import OPERATIONS
@@ -136,6 +138,8 @@ class GlueJobsService:
             "TagResource": self._tagging(_tags.tag_resource),
             "UntagResource": self._tagging(_tags.untag_resource),
             "GetTags": self._tagging(_tags.get_tags),
+            "GetJobBookmark": self._bookmarks(_bookmarks.get),
+            "ResetJobBookmark": self._bookmarks(_bookmarks.reset),
         }
         assert tuple(self._handlers) == OPERATIONS
 
@@ -223,6 +227,15 @@ class GlueJobsService:
         def handle(params: Params, partition: Partition) -> Result:
             with self.store.lock:
                 return Result(operation(self.store, params, partition))
+
+        return handle
+
+    def _bookmarks(
+        self, operation: Callable[[dict[str, JobBookmark], Params], dict[str, Any]]
+    ) -> Callable[[Params, Partition], Result]:
+        def handle(params: Params, partition: Partition) -> Result:
+            with self.store.lock:
+                return Result(operation(self.store.jobs_of(partition).bookmarks, params))
 
         return handle
 

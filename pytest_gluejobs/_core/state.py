@@ -109,9 +109,10 @@ class ServiceState:
         job_name: str,
         states: tuple[str, ...],
         error_message: str | None,
+        logs: object = None,
     ) -> None:
         """Script a job's next runs; ``partition`` None scripts every job without a script."""
-        script = make_script(states, error_message)
+        script = make_script(states, error_message, logs)
         if partition is None:
             self.service.runs.default_script = script
             return

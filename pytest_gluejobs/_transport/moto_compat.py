@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from . import logs_transport as _logs
 from . import registry as _registry
 
 _patched: list[tuple[Any, Any]] = []
@@ -36,6 +37,8 @@ def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
             and event_name.startswith("before-send.glue.")
             and _a_fake_answers()
         ):
+            return None
+        if _logs.is_glue_log_read(event_name, args[1] if len(args) > 1 else kwargs.get("request")):
             return None
         return original(self, *args, **kwargs)
 
