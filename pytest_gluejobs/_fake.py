@@ -280,6 +280,7 @@ class GlueJobsFake:
 
         Reading them here does not move them on (GetJobRun and GetJobRuns do).
         """
+        self._service.triggers.catch_up(_now())  # scheduled triggers fire up to now
         with self._service.store.partition(self._partition(region, account_id)) as jobs:
             if job_name is not None:
                 runs = list(jobs.runs.get(job_name, ()))
@@ -287,6 +288,13 @@ class GlueJobsFake:
                 runs = [run for job_runs in jobs.runs.values() for run in job_runs]
             runs.sort(key=lambda run: (run.data["StartedOn"], run.number))
             return [clone(run.data) for run in reversed(runs)]
+
+    def triggers(
+        self, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Every trigger by name, shaped as GetTrigger's Trigger (copies); schedules catch up."""
+        partition = self._partition(region, account_id)
+        return self._service.triggers.all_of(partition, _now())
 
     def run_states(self, job_name: str, *states: str, error_message: str | None = None) -> None:
         """Script the states the job's next runs go through after STARTING, one step per read.

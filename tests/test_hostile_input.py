@@ -357,7 +357,25 @@ def valid_requests(operation: str) -> st.SearchStrategy[dict[str, Any]]:
         return create_requests()
     if operation == "UpdateJob":
         return st.fixed_dictionaries({"JobName": _job_names, "JobUpdate": job_definitions()})
+    if operation in ("CreateTrigger", "UpdateTrigger"):
+        return from_shape(input_shape(operation)).map(_inside_the_fake)  # type: ignore[no-any-return]
     return from_shape(input_shape(operation))  # type: ignore[no-any-return]
+
+
+def _inside_the_fake(request: dict[str, Any]) -> dict[str, Any]:
+    """A trigger request without workflows, EVENT triggers or crawlers: the fake raises
+    UnsupportedOperation for those, by design (docs/triggers.md)."""
+    request.pop("WorkflowName", None)
+    definition = request.get("TriggerUpdate", request)
+    if definition.get("Type") == "EVENT":
+        definition["Type"] = "ON_DEMAND"
+    for item in [
+        *definition.get("Actions", []),
+        *definition.get("Predicate", {}).get("Conditions", []),
+    ]:
+        for member in ("CrawlerName", "CrawlState"):
+            item.pop(member, None)
+    return request
 
 
 # -- what a request that Glue accepts must leave behind ------------------------------------------

@@ -10,7 +10,7 @@ progress without the wall clock; the fake's clock decides only timeouts and time
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,6 +77,8 @@ class JobRuns:
         self.rules = rules
         self.default_script = Script()
         self._sequence = 0
+        #: Called with (jobs, name, run, at) once a run has ended (triggers watch for it).
+        self.on_final: Callable[[PartitionJobs, str, Run, datetime], None] | None = None
 
     # -- StartJobRun --
 
@@ -271,6 +273,8 @@ class JobRuns:
             and data["Attempt"] < record.data.get("MaxRetries", 0)
         ):
             self._retry(jobs, name, run, at)
+        if self.on_final is not None:
+            self.on_final(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
         # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.

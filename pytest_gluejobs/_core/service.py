@@ -23,6 +23,7 @@ from .pagination import decode_token, encode_token
 from .rules import JobRules, check_tag_keys
 from .runs import JobRuns
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
+from .triggers import Triggers
 from .validation import validate
 from .versions import DEFAULT_GLUE_VERSION, GlueVersions
 
@@ -121,6 +122,7 @@ class GlueJobsService:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
         self.runs = JobRuns(self.store, self.rules)
+        self.triggers = Triggers(self.store, self.runs)
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
             "UpdateJob": self._update_job,
@@ -136,6 +138,7 @@ class GlueJobsService:
             "TagResource": self._tagging(_tags.tag_resource),
             "UntagResource": self._tagging(_tags.untag_resource),
             "GetTags": self._tagging(_tags.get_tags),
+            **self._trigger_handlers(),
         }
         assert tuple(self._handlers) == OPERATIONS
 
@@ -145,7 +148,23 @@ class GlueJobsService:
         ``params`` is handed over: the caller must not use it afterwards. Handlers get it
         validated, without null members, and keep parts of it (a job is built from the request).
         """
+        if self.triggers.scheduled:  # schedules fire lazily, before the request is answered
+            self.triggers.catch_up(_now())
         return self._handlers[operation](validate(operation, params), partition)
+
+    def _trigger_handlers(self) -> dict[str, Callable[[Params, Partition], Result]]:
+        t = self.triggers
+        return {
+            "CreateTrigger": lambda p, part: Result(t.create(p, part, _now())),
+            "UpdateTrigger": lambda p, part: Result(t.update(p, part, _now())),
+            "GetTrigger": lambda p, part: Result(t.get(p, part)),
+            "GetTriggers": lambda p, part: Result(t.page("GetTriggers", p, part)),
+            "BatchGetTriggers": lambda p, part: Result(t.batch_get(p, part)),
+            "ListTriggers": lambda p, part: Result(t.page("ListTriggers", p, part)),
+            "DeleteTrigger": lambda p, part: Result(t.delete(p, part)),
+            "StartTrigger": lambda p, part: Result(t.start(p, part, _now())),
+            "StopTrigger": lambda p, part: Result(t.stop(p, part)),
+        }
 
     # -- writes ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .run_records import Run, RunIndex, Script
+from .trigger_rules import TriggerRecord
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
@@ -63,7 +64,7 @@ class JobRecord:
 class PartitionJobs:
     """One partition's jobs and their runs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("_run_indexes", "jobs", "names", "runs", "scripts", "tagged")
+    __slots__ = ("_run_indexes", "jobs", "names", "runs", "scripts", "tagged", "triggers")
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
@@ -77,6 +78,8 @@ class PartitionJobs:
         self._run_indexes: dict[str, RunIndex] = {}
         #: The states the test scripted for a job's runs (kept when the job is deleted).
         self.scripts: dict[str, Script] = {}
+        #: The partition's triggers by name (CreateTrigger; _core/triggers.py).
+        self.triggers: dict[str, TriggerRecord] = {}
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         current = self.jobs.get(name)
