@@ -14,14 +14,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._core.model import OPERATIONS, glue_operation_names, service_model
+from ._core.state import ServiceState
 from ._core.store import Partition
 
 if TYPE_CHECKING:
-    from ._fake import GlueJobsFake
     from ._transport.calls import Call
 
 #: How many candidates (names, calls) a message lists before summarising the rest.
 _LISTED = 10
+#: How many names assert_job_names lists of each kind (missing, unexpected).
+_NAMES_LISTED = 20
+#: Above this many unexpected names, a missing one is not matched to its closest.
+_NAMES_COMPARED = 1000
 
 
 class _Absent:
@@ -109,10 +113,6 @@ def _where(partition: Partition) -> str:
     return f"{partition[0]}/{partition[1]}"
 
 
-def _names_in(fake: GlueJobsFake, partition: Partition) -> list[str]:
-    return list(fake.jobs_in(region=partition[1], account_id=partition[0]))
-
-
 def _show_job(job: dict[str, Any]) -> str:
     return json.dumps(job, indent=2, sort_keys=True, default=_iso)
 
@@ -125,19 +125,25 @@ def _iso(value: object) -> str:
 
 
 def assert_job(
-    fake: GlueJobsFake, name: str, partition: Partition, expected: dict[str, Any]
+    state: ServiceState,
+    name: str,
+    partition: Partition,
+    expected: dict[str, Any],
+    *,
+    any_calls: bool,
 ) -> dict[str, Any]:
     """The job exists and matches ``expected`` (nested dicts as subsets); returns it.
 
-    ``Tags`` in ``expected`` is matched against the job's tags, as a subset.
+    ``Tags`` in ``expected`` is matched against the job's tags, as a subset. ``any_calls`` says
+    whether any call reached the fake (a hint when the job is missing).
     """
     __tracebackhide__ = True
-    job = fake.job(name, region=partition[1], account_id=partition[0])
+    job = state.job(partition, name)
     if job is None:
-        raise AssertionError(_missing_job_message(fake, name, partition))
+        raise AssertionError(_missing_job_message(state, name, partition, any_calls))
     actual = dict(job)
     if "Tags" in expected:
-        actual["Tags"] = fake.tags(name, region=partition[1], account_id=partition[0])
+        actual["Tags"] = state.tags(partition, name) or {}
     known = [*service_model().shape_for("Job").members, "Tags"]
     found = differences(expected, actual, subset=True, known=known)
     if found:
@@ -150,23 +156,23 @@ def assert_job(
     return job
 
 
-def _missing_job_message(fake: GlueJobsFake, name: str, partition: Partition) -> str:
+def _missing_job_message(
+    state: ServiceState, name: str, partition: Partition, any_calls: bool
+) -> str:
     lines = [f"No Glue job named {name!r} in {_where(partition)}."]
-    names = _names_in(fake, partition)
+    names = state.job_names(partition)
     if names:
         shown = _listing([repr(other) for other in closest_first(name, names)])
         lines.append(f"Jobs there ({len(names)}), closest name first: {shown}")
     else:
         lines.append("That partition has no jobs.")
-    elsewhere = [
-        key for key, jobs in fake.snapshot().items() if name in jobs and key != _where(partition)
-    ]
+    elsewhere = [_where(other) for other in state.partitions_with(name) if other != partition]
     if elsewhere:
         lines.append(
             f"A job named {name!r} exists in {', '.join(elsewhere)}: pass region= and "
             "account_id= to look there, or check where the code under test creates its client."
         )
-    if not fake.calls:
+    if not any_calls:
         lines.append(
             "No Glue call has reached the fake: is the code under test run while the fake is "
             "active, with a botocore-based client?"
@@ -174,10 +180,10 @@ def _missing_job_message(fake: GlueJobsFake, name: str, partition: Partition) ->
     return "\n".join(lines)
 
 
-def assert_no_job(fake: GlueJobsFake, name: str, partition: Partition) -> None:
+def assert_no_job(state: ServiceState, name: str, partition: Partition) -> None:
     """The job does not exist."""
     __tracebackhide__ = True
-    job = fake.job(name, region=partition[1], account_id=partition[0])
+    job = state.job(partition, name)
     if job is not None:
         raise AssertionError(
             f"Glue job {name!r} exists in {_where(partition)}, but it should not.\n"
@@ -185,24 +191,40 @@ def assert_no_job(fake: GlueJobsFake, name: str, partition: Partition) -> None:
         )
 
 
-def assert_job_names(fake: GlueJobsFake, names: Sequence[str], partition: Partition) -> None:
-    """The partition holds exactly ``names`` (in any order)."""
+def assert_job_names(state: ServiceState, names: Sequence[str], partition: Partition) -> None:
+    """The partition holds exactly ``names`` (in any order).
+
+    Passing costs as many steps as there are names given, whatever the store holds; the failure
+    message lists at most 20 names of each kind, with the counts.
+    """
     __tracebackhide__ = True
-    actual = _names_in(fake, partition)
-    wanted = sorted(set(names))
-    missing = [name for name in wanted if name not in actual]
-    unexpected = [name for name in actual if name not in wanted]
-    if not missing and not unexpected:
+    wanted = set(names)
+    if state.holds_exactly(partition, wanted):
         return
+    actual = state.job_names(partition)
+    present = set(actual)
+    missing = sorted(wanted - present)
+    unexpected = [name for name in actual if name not in wanted]
     lines = [f"The jobs in {_where(partition)} are not the expected ones."]
-    for name in missing:
-        close = difflib.get_close_matches(name, unexpected, n=1)
+    compared = unexpected if len(unexpected) <= _NAMES_COMPARED else []
+    for name in missing[:_NAMES_LISTED]:
+        close = difflib.get_close_matches(name, compared, n=1)
         nearest = f" (closest unexpected name: {close[0]!r})" if close else ""
         lines.append(f"  missing:    {name!r}{nearest}")
-    for name in unexpected:
+    if len(missing) > _NAMES_LISTED:
+        lines.append(f"  ... and {len(missing) - _NAMES_LISTED} more missing")
+    for name in unexpected[:_NAMES_LISTED]:
         lines.append(f"  unexpected: {name!r}")
-    lines.append(f"  expected: {wanted!r}")
-    lines.append(f"  actual:   {actual!r}")
+    if len(unexpected) > _NAMES_LISTED:
+        lines.append(f"  ... and {len(unexpected) - _NAMES_LISTED} more unexpected")
+    if len(wanted) <= _NAMES_LISTED and len(actual) <= _NAMES_LISTED:
+        lines.append(f"  expected: {sorted(wanted)!r}")
+        lines.append(f"  actual:   {actual!r}")
+    else:
+        lines.append(
+            f"  expected {len(wanted)} name(s), found {len(actual)}: {len(missing)} missing, "
+            f"{len(unexpected)} unexpected"
+        )
     raise AssertionError("\n".join(lines))
 
 

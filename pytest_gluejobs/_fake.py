@@ -1,8 +1,10 @@
-"""GlueJobsFake: the controller a test holds — activation, state access, faults, assertions."""
+"""GlueJobsFake: the controller a test holds — options, activation, faults, the clock.
+
+What it reads, seeds and asserts of its state is in ``_state_helpers`` (a part of the class).
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from functools import cache
 from types import TracebackType
@@ -11,19 +13,15 @@ from typing import TYPE_CHECKING, Any
 import botocore.session
 import freezegun
 
-from . import _assertions, _snapshots
-from ._core import runs as _runs
-from ._core.errors import GlueError
 from ._core.faults import Fault, FaultRules
-from ._core.jsondata import clone
 from ._core.service import GlueJobsService
-from ._core.service import now as _now
-from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Partition
-from ._core.versions import DEFAULT_GLUE_VERSION
+from ._core.state import ServiceState
+from ._options import FakeOptions, same_parameters_as
+from ._state_helpers import StateHelpers
 from ._transport import activation as _activation
 from ._transport import interceptor as _interceptor
 from ._transport import server as _server
-from ._transport.calls import Call, CallLog
+from ._transport.calls import CallLog
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 if TYPE_CHECKING:
@@ -79,53 +77,55 @@ def _botocore_session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-class GlueJobsFake:
+class GlueJobsFake(StateHelpers):
     """An in-process fake of the Glue job-definition API, answering every botocore client.
 
     The ``glue_jobs`` fixture and ``mock_glue_jobs`` create and activate it; construct it yourself
-    only for type hints.
+    only for type hints. Its keywords are those of ``FakeOptions``.
     """
 
-    def __init__(
-        self,
-        *,
-        region: str = DEFAULT_REGION,
-        account_id: str = DEFAULT_ACCOUNT_ID,
-        default_glue_version: str = DEFAULT_GLUE_VERSION,
-        extra_glue_versions: tuple[str, ...] | list[str] = (),
-        real_retry_sleep: bool = False,
-    ) -> None:
-        self.region = region
-        self.account_id = account_id
-        try:
-            self._service = GlueJobsService(
-                default_glue_version=default_glue_version,
-                extra_glue_versions=tuple(extra_glue_versions),
-            )
-        except GlueError as error:
-            raise ValueError(f"default_glue_version: {error.message}") from None
+    @same_parameters_as(FakeOptions)
+    def __init__(self, **options: Any) -> None:
+        self._setup(FakeOptions(**options))
+
+    @classmethod
+    def _from_options(cls, options: FakeOptions) -> GlueJobsFake:
+        """A fake with these options (the plugin and mock_glue_jobs pass them whole)."""
+        fake = cls.__new__(cls)
+        fake._setup(options)
+        return fake
+
+    def _setup(self, options: FakeOptions) -> None:
+        #: The settings this fake was made with; reset() keeps them.
+        self.options = options
+        self.region = options.region
+        self.account_id = options.account_id
+        self._state = ServiceState(options.default_glue_version, tuple(options.extra_glue_versions))
         self._faults = FaultRules()
         self._calls = CallLog()
         self._interceptor = _interceptor.Interceptor(
-            self._service,
+            self._state.service,
             self._faults,
             self._calls,
-            default_partition=(account_id, region),
-            real_retry_sleep=real_retry_sleep,
+            default_partition=(options.account_id, options.region),
+            real_retry_sleep=options.real_retry_sleep,
         )
         self._endpoint: _server.LoopbackEndpoint | None = None
         self._freezers: list[Any] = []
-        #: Set by the pytest plugin so that assert_snapshot knows its test; None outside pytest.
-        self.snapshot_context: _snapshots.SnapshotContext | None = None
+        self.snapshot_context = None
+
+    @property
+    def _service(self) -> GlueJobsService:
+        return self._state.service
 
     def __repr__(self) -> str:
         active = "active" if _activation.is_active(self) else "stopped"
-        jobs = self.jobs_in()
-        names = ", ".join(list(jobs)[:5]) + (", ..." if len(jobs) > 5 else "")
+        names = self._state.job_names(self._partition(None, None))
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         calls, _ = self._calls.counts()
         return (
-            f"<GlueJobsFake {self.account_id}/{self.region} {active}: {len(jobs)} job(s)"
-            f"{f' ({names})' if jobs else ''}, {calls} call(s), {len(self.faults)} fault(s)>"
+            f"<GlueJobsFake {self.account_id}/{self.region} {active}: {len(names)} job(s)"
+            f"{f' ({shown})' if names else ''}, {calls} call(s), {len(self.faults)} fault(s)>"
         )
 
     # -- activation ----------------------------------------------------------------------------
@@ -146,6 +146,8 @@ class GlueJobsFake:
         self._open_endpoint()
         environ["AWS_ENDPOINT_URL_GLUE"] = self.endpoint_url
         _activation.activate(self, self._interceptor, environ)
+        if self.options.frozen_time is not None:
+            self.freeze_time(self.options.frozen_time)
         return self
 
     def stop(self) -> None:
@@ -210,179 +212,28 @@ class GlueJobsFake:
             "glue", region_name=region_name or self.region, **kwargs
         )
 
-    def _partition(self, region: str | None, account_id: str | None) -> Partition:
-        return (account_id or self.account_id, region or self.region)
-
-    @property
-    def jobs(self) -> dict[str, dict[str, Any]]:
-        """The default partition's jobs by name, each shaped as GetJob returns it (copies)."""
-        return self.jobs_in()
-
-    def jobs_in(
-        self, region: str | None = None, account_id: str | None = None
-    ) -> dict[str, dict[str, Any]]:
-        """Another partition's jobs by name (copies)."""
-        with self._service.store.partition(self._partition(region, account_id)) as jobs:
-            return {name: clone(jobs.jobs[name].data) for name in jobs.names}
-
-    def job(
-        self, name: str, *, region: str | None = None, account_id: str | None = None
-    ) -> dict[str, Any] | None:
-        """One job as GetJob returns it (a copy), or None."""
-        with self._service.store.partition(self._partition(region, account_id)) as jobs:
-            record = jobs.jobs.get(name)
-            return None if record is None else clone(record.data)
-
-    def tags(
-        self, name: str, *, region: str | None = None, account_id: str | None = None
-    ) -> dict[str, str]:
-        """The job's tags (a copy); KeyError if there is no such job."""
-        partition = self._partition(region, account_id)
-        with self._service.store.partition(partition) as jobs:
-            if name not in jobs.jobs:
-                raise KeyError(
-                    f"No job named {name!r} in {partition[0]}/{partition[1]}; "
-                    f"jobs there: {jobs.names[:20]}"
-                )
-            return dict(jobs.jobs[name].tags)
-
-    def add_job(
-        self, *, region: str | None = None, account_id: str | None = None, **params: Any
-    ) -> dict[str, Any]:
-        """Seed a job with CreateJob's exact validation and defaults; returns it as GetJob would."""
-        partition = self._partition(region, account_id)
-        try:
-            # As a client would send them: tuples become lists, non-JSON values are refused.
-            params = json.loads(json.dumps(params))
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"add_job: the parameters are not JSON data: {error}") from None
-        name = str(params.get("Name"))  # read first: the service takes the request over
-        try:
-            self._service.handle("CreateJob", params, partition)
-        except GlueError as error:
-            raise ValueError(
-                f"add_job: Glue would refuse this CreateJob with {error.code}: {error.message}"
-            ) from None
-        job = self.job(name, region=partition[1], account_id=partition[0])
-        assert job is not None
-        return job
-
-    # -- job runs -------------------------------------------------------------------------------
-
-    def runs(
-        self,
-        job_name: str | None = None,
-        *,
-        region: str | None = None,
-        account_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """One job's runs, or every job's, newest first, shaped as GetJobRun's JobRun (copies).
-
-        Reading them here does not move them on (GetJobRun and GetJobRuns do).
-        """
-        self._service.triggers.catch_up(_now())  # scheduled triggers fire up to now
-        with self._service.store.partition(self._partition(region, account_id)) as jobs:
-            if job_name is not None:
-                runs = list(jobs.runs.get(job_name, ()))
-            else:
-                runs = [run for job_runs in jobs.runs.values() for run in job_runs]
-            runs.sort(key=lambda run: (run.data["StartedOn"], run.number))
-            return [clone(run.data) for run in reversed(runs)]
-
-    def triggers(
-        self, *, region: str | None = None, account_id: str | None = None
-    ) -> dict[str, dict[str, Any]]:
-        """Every trigger by name, shaped as GetTrigger's Trigger (copies); schedules catch up."""
-        partition = self._partition(region, account_id)
-        return self._service.triggers.all_of(partition, _now())
-
-    def run_states(self, job_name: str, *states: str, error_message: str | None = None) -> None:
-        """Script the states the job's next runs go through after STARTING, one step per read.
-
-        The default is RUNNING then SUCCEEDED. ``error_message`` is the ErrorMessage of a run that
-        ends FAILED, TIMEOUT or ERROR. A run whose last state is not final stays in it (until its
-        Timeout passes on the fake's clock, ``finish_run`` or BatchStopJobRun). ``job_name="*"``
-        scripts every job that has no script of its own, in every partition.
-        """
-        script = _runs.make_script(states, error_message)
-        if job_name == "*":
-            self._service.runs.default_script = script
-            return
-        with self._service.store.partition(self._partition(None, None)) as jobs:
-            jobs.scripts[job_name] = script
-
-    def finish_run(
-        self, run_id: str, state: str = "SUCCEEDED", *, error_message: str | None = None
-    ) -> dict[str, Any]:
-        """End a run now in a final state (a FAILED one is retried if its job's MaxRetries allow).
-
-        Returns the run as GetJobRun would show it.
-        """
-        if state not in _runs.FINAL_STATES:
-            raise ValueError(
-                f"finish_run: state {state!r} is not a final state; choose one of "
-                f"{', '.join(_runs.FINAL_STATES)}."
-            )
-        with self._service.store.all_partitions() as partitions:
-            for jobs in partitions.values():
-                for name, job_runs in jobs.runs.items():
-                    for run in job_runs:
-                        if run.data["Id"] != run_id:
-                            continue
-                        if run.state in _runs.FINAL_STATES:
-                            raise ValueError(
-                                f"finish_run: run {run_id} of {name} already ended {run.state}."
-                            )
-                        self._service.runs.finish(
-                            jobs, name, run, state, at=_now(), error_message=error_message
-                        )
-                        return clone(run.data)
-            known = [
-                run.data["Id"] for p in partitions.values() for r in p.runs.values() for run in r
-            ]
-        raise KeyError(f"finish_run: no run {run_id!r} in this fake; its runs: {known[:10]}")
-
-    @property
-    def calls(self) -> list[Call]:
-        """Every HTTP attempt that reached the fake, in order."""
-        return self._calls.snapshot()
-
     def _call_counts(self) -> tuple[int, int]:
         """(calls, injected failures) without making a Call of each (for the run's summary)."""
         return self._calls.counts()
 
     def reset(self) -> None:
-        """Forget all jobs, calls and faults."""
-        self._service.store.clear()
+        """Forget jobs, calls and faults: the fake is as it was when it started.
+
+        Forgotten: every partition's jobs, tags and runs, scripted run states, faults (fired or
+        not) and calls; run ids start again from the first. Kept: the fake's options (region,
+        account, Glue versions, ...), whether it is active, and its clock (frozen or not, and
+        where it stands).
+        """
+        self._interceptor.service = self._state.reset()
         self._calls.clear()
         self._faults.clear()
 
     # -- faults ---------------------------------------------------------------------------------
 
-    def fail(
-        self,
-        operation: str,
-        error: str = "InternalServiceException",
-        *,
-        times: int | None = None,
-        after: int = 0,
-        probability: float | None = None,
-        seed: int | None = None,
-        message: str | None = None,
-        job_name: str | None = None,
-    ) -> Fault:
-        """Make matching calls fail with one of Glue's errors; returns the Fault."""
-        fault = Fault(
-            operation,
-            error,
-            times=times,
-            after=after,
-            probability=probability,
-            seed=seed,
-            message=message,
-            job_name=job_name,
-        )
-        return self._faults.add(fault)
+    @same_parameters_as(Fault)
+    def fail(self, *args: Any, **kwargs: Any) -> Fault:
+        """Make matching calls fail with one of Glue's errors; returns the Fault (its arguments)."""
+        return self._faults.add(Fault(*args, **kwargs))
 
     @property
     def faults(self) -> list[Fault]:
@@ -393,72 +244,7 @@ class GlueJobsFake:
         """Faults added since the last reset that never failed a call."""
         return self._faults.unfired()
 
-    # -- assertions -----------------------------------------------------------------------------
-
-    def assert_job(
-        self,
-        name: str,
-        *,
-        region: str | None = None,
-        account_id: str | None = None,
-        **expected: Any,
-    ) -> dict[str, Any]:
-        """The job exists and every given field matches (nested dicts as subsets); returns it."""
-        __tracebackhide__ = True
-        return _assertions.assert_job(self, name, self._partition(region, account_id), expected)
-
-    def assert_no_job(
-        self, name: str, *, region: str | None = None, account_id: str | None = None
-    ) -> None:
-        """The job does not exist."""
-        __tracebackhide__ = True
-        _assertions.assert_no_job(self, name, self._partition(region, account_id))
-
-    def assert_job_names(
-        self, *names: str, region: str | None = None, account_id: str | None = None
-    ) -> None:
-        """The partition holds exactly these job names."""
-        __tracebackhide__ = True
-        _assertions.assert_job_names(self, names, self._partition(region, account_id))
-
-    def assert_called(
-        self, operation: str, *, times: int | None = None, **params: Any
-    ) -> list[Call]:
-        """The operation was called (exactly ``times`` times if given) with matching params."""
-        __tracebackhide__ = True
-        return _assertions.assert_called(self.calls, operation, times, params)
-
-    def assert_not_called(self, operation: str) -> None:
-        """The operation was never called."""
-        __tracebackhide__ = True
-        _assertions.assert_not_called(self.calls, operation)
-
-    # -- snapshots and time ---------------------------------------------------------------------
-
-    def snapshot(self, *, timestamps: bool = False) -> dict[str, Any]:
-        """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}}."""
-        with self._service.store.all_partitions() as partitions:
-            state = {
-                partition: [
-                    (
-                        jobs.jobs[name].data,
-                        jobs.jobs[name].tags,
-                        [run.data for run in reversed(jobs.runs.get(name, []))],
-                    )
-                    for name in jobs.names
-                ]
-                for partition, jobs in partitions.items()
-            }
-            return _snapshots.snapshot_data(state, timestamps=timestamps)
-
-    def assert_snapshot(self, name: str | None = None, *, timestamps: bool = False) -> None:
-        """Compare snapshot() with the stored snapshot file of this test."""
-        __tracebackhide__ = True
-        _snapshots.assert_snapshot(self, name, timestamps=timestamps)
-
-    def load(self, snapshot_data: dict[str, Any]) -> None:
-        """Seed the fake from snapshot()-shaped data (its inverse)."""
-        _snapshots.load(self, snapshot_data)
+    # -- time ------------------------------------------------------------------------------------
 
     def freeze_time(
         self, when: str | datetime | date | timedelta

@@ -12,9 +12,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from ._core.versions import DEFAULT_GLUE_VERSION
 from ._fake import GlueJobsFake
+from ._options import FakeOptions, same_parameters_as
 from ._transport import activation as _activation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,28 +33,16 @@ class mock_glue_jobs:
     active from ``setUp`` to the last cleanup of each test and is available as ``self.glue_jobs``.
     """
 
-    def __init__(
-        self,
-        *,
-        region: str = DEFAULT_REGION,
-        account_id: str = DEFAULT_ACCOUNT_ID,
-        default_glue_version: str = DEFAULT_GLUE_VERSION,
-        extra_glue_versions: tuple[str, ...] | list[str] = (),
-        real_retry_sleep: bool = False,
-    ) -> None:
-        self._options: dict[str, Any] = {
-            "region": region,
-            "account_id": account_id,
-            "default_glue_version": default_glue_version,
-            "extra_glue_versions": extra_glue_versions,
-            "real_retry_sleep": real_retry_sleep,
-        }
+    @same_parameters_as(FakeOptions)
+    def __init__(self, **options: Any) -> None:
+        # Checked now, so a mistake shows where the decorator is written, not when it runs.
+        self._options = FakeOptions(**options)
         #: The fakes of the blocks inside this object now, in the order they entered.
         self._active: list[GlueJobsFake] = []
         self._lock = threading.Lock()
 
     def _new_fake(self) -> GlueJobsFake:
-        return GlueJobsFake(**self._options)
+        return GlueJobsFake._from_options(self._options)
 
     def __enter__(self) -> GlueJobsFake:
         fake = self._new_fake().start()

@@ -248,7 +248,7 @@ def test_the_api_reference_names_every_public_member():
     reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     public = {
         *pytest_gluejobs.__all__,
-        *(name for name in vars(GlueJobsFake) if not name.startswith("_")),
+        *(name for name in dir(GlueJobsFake) if not name.startswith("_")),
         *(name for name in Call.__slots__ if not name.startswith("_")),
         "response",
         *(name for name in vars(Fault(operation="GetJob")) if not name.startswith("_")),

@@ -121,8 +121,8 @@ class GlueJobsService:
     ) -> None:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
+        self.triggers = Triggers(self.store)
         self.runs = JobRuns(self.store, self.rules)
-        self.triggers = Triggers(self.store, self.runs)
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
             "UpdateJob": self._update_job,
@@ -141,6 +141,16 @@ class GlueJobsService:
             **self._trigger_handlers(),
         }
         assert tuple(self._handlers) == OPERATIONS
+
+    @property
+    def runs(self) -> JobRuns:
+        return self._runs
+
+    @runs.setter
+    def runs(self, runs: JobRuns) -> None:
+        # Triggers start runs, and watch them end, through whichever JobRuns the service uses.
+        self._runs = runs
+        self.triggers.use(runs)
 
     def handle(self, operation: str, params: object, partition: Partition) -> Result:
         """Answer one request; raises GlueError for whatever Glue would refuse.

@@ -44,11 +44,15 @@ def _not_found(name: str) -> GlueError:
 class Triggers:
     """The trigger operations over one store; each takes the store's lock itself."""
 
-    def __init__(self, store: JobStore, runs: JobRuns) -> None:
+    def __init__(self, store: JobStore) -> None:
         self.store = store
-        self.runs = runs
+        self.runs: JobRuns | None = None
         #: Activated SCHEDULED triggers, so a request without any costs one truth test.
         self.scheduled: set[tuple[Partition, str]] = set()
+
+    def use(self, runs: JobRuns) -> None:
+        """Start runs through ``runs``, and fire CONDITIONAL triggers when its runs end."""
+        self.runs = runs
         runs.on_final = self._on_final
 
     # -- writes --
@@ -273,6 +277,7 @@ class Triggers:
         for action in record.data["Actions"]:
             params = {"JobName": action["JobName"]}
             params.update({k: clone(action[k]) for k in _RUN_PARAMETERS if k in action})
+            assert self.runs is not None
             try:
                 self.runs.start(params, partition, at)
             except GlueError:

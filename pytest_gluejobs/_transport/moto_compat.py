@@ -2,8 +2,10 @@
 
 moto answers requests from a botocore ``before-send`` handler, which runs before
 ``Endpoint._send`` and so would hide Glue requests from the fake. While a fake is active, moto's
-handler is told to let Glue requests through. Nothing happens until moto is imported; ``install``
-is called again when it is (a post-import hook), so moto imported inside a test is covered too.
+handler is told to let Glue requests through; with no fake active (the guard alone keeps the
+patches in place), moto answers Glue as it would without pytest-gluejobs. Nothing happens until
+moto is imported; ``install`` is called again when it is (a post-import hook), so moto imported
+inside a test is covered too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from . import registry as _registry
+
 _patched: tuple[Any, Any] | None = None
+
+
+def _a_fake_answers() -> bool:
+    try:
+        return _registry.current() is not None
+    except _registry.AmbiguousGlueFake:
+        return True  # the transport refuses the request, saying why
 
 
 def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -20,7 +31,11 @@ def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
     # is active, and binding it as a method costs a third of what binding a wrapper does.
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
         event_name = args[0] if args else kwargs.get("event_name", "")
-        if isinstance(event_name, str) and event_name.startswith("before-send.glue."):
+        if (
+            isinstance(event_name, str)
+            and event_name.startswith("before-send.glue.")
+            and _a_fake_answers()
+        ):
             return None
         return original(self, *args, **kwargs)
 

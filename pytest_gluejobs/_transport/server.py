@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import selectors
 import socket
 import sys
@@ -34,6 +35,7 @@ HOST = "127.0.0.1"
 MAX_CONNECTIONS = 128
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 _TARGET_PREFIX = "AWSGlue."
+_SCOPE = re.compile(r"Credential=[^/,\s]{0,128}/[^/,\s]{0,16}/[^/,\s]{0,64}/([^/,\s]{1,64})/")
 _BUSY = http_wire.response(
     503,
     {"Content-Type": _CONTENT_TYPE, "Content-Length": "0"},
@@ -163,9 +165,13 @@ class LoopbackEndpoint:
         close = not request.keep_alive
         target = request.header("x-amz-target")
         content_type = (request.header("content-type") or "").partition(";")[0].strip()
-        # A refusal is written in the protocol the client speaks, so that its SDK shows the
-        # message: JSON for Glue (and other JSON services), XML for the others (S3, STS, ...).
-        xml = target is None and not content_type.lower().startswith("application/x-amz-json")
+        # A refusal is in Glue's JSON, unless the client signed for another service and does not
+        # speak JSON (S3, STS, ...): then in AWS's XML, so that its SDK shows the message.
+        xml = (
+            target is None
+            and not content_type.lower().startswith("application/x-amz-json")
+            and _signed_service(request) not in (None, "glue")
+        )
 
         def refuse(status: int, code: str, message: str) -> bytes:
             return _error(status, code, message, close=close, xml=xml)
@@ -220,6 +226,12 @@ class LoopbackEndpoint:
         return http_wire.response(
             answered.status_code, dict(answered.headers), answered.content, close=close
         )
+
+
+def _signed_service(request: http_wire.Request) -> str | None:
+    """The service a SigV4 Authorization header's credential scope names, if it names one."""
+    scope = _SCOPE.search(request.header("authorization") or "", 0, 1024)
+    return scope.group(1) if scope else None
 
 
 def _listening_socket(port: int) -> socket.socket:

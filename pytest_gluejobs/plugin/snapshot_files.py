@@ -35,8 +35,13 @@ def file_safe(text: str) -> str:
 
 
 def node_test_name(nodeid: str) -> str:
-    """The part of a node id after the test file, with ``::`` as ``.``: ``TestX.test_y[id]``."""
-    return ".".join(nodeid.split("::")[1:])
+    """The part of a node id after the test file, with ``::`` as ``.``: ``TestX.test_y[id]``.
+
+    Only the path to the test changes: a parameter id keeps its ``::`` (an IAM role's ARN has
+    one), so that ``[a::b]`` and ``[a.b]`` name two files.
+    """
+    path, bracket, parameters = nodeid.partition("[")
+    return ".".join(path.split("::")[1:]) + bracket + parameters
 
 
 def snapshot_dir(test_file: Path) -> Path:

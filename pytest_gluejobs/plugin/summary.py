@@ -7,12 +7,9 @@ the controller in its ``workeroutput``; the controller prints the line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
-
-if TYPE_CHECKING:
-    from .._fake import GlueJobsFake
 
 #: The key under which a worker sends its counts to the xdist controller.
 _WORKER_OUTPUT = "glue_jobs_usage"
@@ -27,12 +24,11 @@ class FakeUsage:
         self._config = config
         self.counts = dict.fromkeys(_COUNTS, 0)
 
-    def record(self, fake: GlueJobsFake) -> None:
-        calls, injected = fake._call_counts()
+    def record(self, *, calls: int, injected: int, unfired: int) -> None:
         self.counts["tests"] += 1
         self.counts["calls"] += calls
         self.counts["injected"] += injected
-        self.counts["unfired"] += len(fake.unfired_faults())
+        self.counts["unfired"] += unfired
 
     @pytest.hookimpl
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -76,8 +72,8 @@ def configure(config: pytest.Config) -> None:
     config.pluginmanager.register(FakeUsage(config), _PLUGIN_NAME)
 
 
-def record(config: pytest.Config, fake: GlueJobsFake) -> None:
+def record(config: pytest.Config, *, calls: int, injected: int, unfired: int) -> None:
     """Count what one test's fake did (called by the fixture at teardown)."""
     usage = config.pluginmanager.get_plugin(_PLUGIN_NAME)
     if isinstance(usage, FakeUsage):
-        usage.record(fake)
+        usage.record(calls=calls, injected=injected, unfired=unfired)

@@ -1,0 +1,216 @@
+"""A fake's service state as its controller's helpers see it: read copies out, seed data in.
+
+The controller (``GlueJobsFake``) and its helpers (assertions, snapshots, loading) work through
+``ServiceState`` rather than the store, the rules and the runs themselves. Everything handed out is
+a copy; everything taken in is checked first and added all at once, or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .jsondata import clone
+from .runs import FINAL_STATES, JobRuns, Run, make_script
+from .service import GlueJobsService
+from .service import now as service_now
+from .store import Partition
+
+#: A job as snapshots show it and loading takes it: its fields, its tags, its runs (oldest first).
+JobState = tuple[dict[str, Any], dict[str, str], list[dict[str, Any]]]
+
+
+class JobsExist(ValueError):
+    """Seeding would replace jobs that exist: nothing was seeded."""
+
+    def __init__(self, partition: Partition, names: list[str]) -> None:
+        super().__init__(partition, names)
+        self.partition = partition
+        self.names = names
+
+
+class _RunsAfterLoad(JobRuns):
+    """Job runs that never give a new run the id of a run that was loaded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Ids of loaded runs, by (partition, job name): a new run's id is drawn again on a match.
+        self.loaded_ids: dict[tuple[Partition, str], set[str]] = {}
+
+    def start(self, params: dict[str, Any], partition: Partition, now: datetime) -> dict[str, Any]:
+        answer = super().start(params, partition, now)
+        taken = self.loaded_ids.get((partition, params["JobName"]))
+        while taken and answer["JobRunId"] in taken:
+            # Ids are drawn from the fake's sequence, which a snapshot from another fake (or
+            # from before reset()) may have used already; the next draw is a new id.
+            self.store.jobs_of(partition).runs[params["JobName"]].pop()
+            answer = super().start(params, partition, now)
+        return answer
+
+
+class ServiceState:
+    """One fake's service, and what its controller may read and seed in it."""
+
+    def __init__(self, default_glue_version: str, extra_glue_versions: tuple[str, ...]) -> None:
+        self.default_glue_version = default_glue_version
+        self.extra_glue_versions = extra_glue_versions
+        self.service = self._new_service()
+
+    def _new_service(self) -> GlueJobsService:
+        service = GlueJobsService(
+            default_glue_version=self.default_glue_version,
+            extra_glue_versions=self.extra_glue_versions,
+        )
+        service.runs = _RunsAfterLoad(service.store, service.rules)
+        return service
+
+    def reset(self) -> GlueJobsService:
+        """Forget everything: a new, empty service with the same settings (returned)."""
+        self.service = self._new_service()
+        return self.service
+
+    def scratch(self) -> ServiceState:
+        """An empty state with the same settings, to try things on."""
+        return ServiceState(self.default_glue_version, self.extra_glue_versions)
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def jobs(self, partition: Partition) -> dict[str, dict[str, Any]]:
+        with self.service.store.partition(partition) as jobs:
+            records = [(name, jobs.jobs[name]) for name in jobs.names]
+        return {name: clone(record.data) for name, record in records}
+
+    def job(self, partition: Partition, name: str) -> dict[str, Any] | None:
+        with self.service.store.partition(partition) as jobs:
+            record = jobs.jobs.get(name)
+        return None if record is None else clone(record.data)
+
+    def tags(self, partition: Partition, name: str) -> dict[str, str] | None:
+        """The job's tags (a copy), or None if there is no such job."""
+        with self.service.store.partition(partition) as jobs:
+            record = jobs.jobs.get(name)
+            return None if record is None else dict(record.tags)
+
+    def job_names(self, partition: Partition) -> list[str]:
+        """The partition's job names in name order (a copy)."""
+        with self.service.store.partition(partition) as jobs:
+            return list(jobs.names)
+
+    def holds_exactly(self, partition: Partition, names: set[str]) -> bool:
+        """Whether the partition's jobs are exactly ``names``: costs len(names), not the store."""
+        with self.service.store.partition(partition) as jobs:
+            return len(jobs.jobs) == len(names) and all(name in jobs.jobs for name in names)
+
+    def partitions_with(self, name: str) -> list[Partition]:
+        with self.service.store.all_partitions() as partitions:
+            return sorted(key for key, jobs in partitions.items() if name in jobs.jobs)
+
+    def add_job(self, partition: Partition, params: dict[str, Any]) -> dict[str, Any]:
+        """CreateJob with ``params`` (handed over); returns the job. GlueError if refused."""
+        name = str(params.get("Name"))  # read first: the service takes the request over
+        self.service.handle("CreateJob", params, partition)
+        job = self.job(partition, name)
+        assert job is not None
+        return job
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def runs(self, partition: Partition, job_name: str | None) -> list[dict[str, Any]]:
+        """One job's runs, or every job's, newest first (copies)."""
+        self.service.triggers.catch_up(service_now())  # scheduled triggers fire up to now
+        with self.service.store.partition(partition) as jobs:
+            if job_name is not None:
+                runs = list(jobs.runs.get(job_name, ()))
+            else:
+                runs = [run for job_runs in jobs.runs.values() for run in job_runs]
+            runs.sort(key=lambda run: (run.data["StartedOn"], run.number))
+            return [clone(run.data) for run in reversed(runs)]
+
+    def triggers(self, partition: Partition) -> dict[str, dict[str, Any]]:
+        """The partition's triggers by name, as GetTrigger shows them (copies), caught up."""
+        return self.service.triggers.all_of(partition, service_now())
+
+    def script_runs(
+        self,
+        partition: Partition | None,
+        job_name: str,
+        states: tuple[str, ...],
+        error_message: str | None,
+    ) -> None:
+        """Script a job's next runs; ``partition`` None scripts every job without a script."""
+        script = make_script(states, error_message)
+        if partition is None:
+            self.service.runs.default_script = script
+            return
+        with self.service.store.partition(partition) as jobs:
+            jobs.scripts[job_name] = script
+
+    def finish_run(self, run_id: str, state: str, error_message: str | None) -> dict[str, Any]:
+        """End a run now; ValueError if it cannot end so, KeyError if there is no such run."""
+        if state not in FINAL_STATES:
+            raise ValueError(
+                f"finish_run: state {state!r} is not a final state; choose one of "
+                f"{', '.join(FINAL_STATES)}."
+            )
+        service = self.service
+        with service.store.all_partitions() as partitions:
+            for jobs in partitions.values():
+                for name, job_runs in jobs.runs.items():
+                    for run in job_runs:
+                        if run.data["Id"] != run_id:
+                            continue
+                        if run.state in FINAL_STATES:
+                            raise ValueError(
+                                f"finish_run: run {run_id} of {name} already ended {run.state}."
+                            )
+                        service.runs.finish(
+                            jobs, name, run, state, at=service_now(), error_message=error_message
+                        )
+                        return clone(run.data)
+            known = [
+                run.data["Id"] for p in partitions.values() for r in p.runs.values() for run in r
+            ]
+        raise KeyError(f"finish_run: no run {run_id!r} in this fake; its runs: {known[:10]}")
+
+    # -- the whole state ------------------------------------------------------------------------
+
+    def everything(self) -> dict[Partition, list[JobState]]:
+        """Every partition's jobs, in name order, with tags and runs (copies)."""
+        with self.service.store.all_partitions() as partitions:
+            return {
+                partition: [
+                    (
+                        clone(jobs.jobs[name].data),
+                        dict(jobs.jobs[name].tags),
+                        [clone(run.data) for run in jobs.runs.get(name, ())],
+                    )
+                    for name in jobs.names
+                ]
+                for partition, jobs in partitions.items()
+            }
+
+    def seed(self, loaded: dict[Partition, list[JobState]]) -> None:
+        """Add jobs, tags and runs: all of them, or none if a job exists already (JobsExist).
+
+        Each job must be one CreateJob accepts; the caller checked it (see ``scratch``).
+        """
+        service = self.service
+        with service.store.all_partitions():
+            for partition, built in loaded.items():
+                with service.store.partition(partition) as stored:
+                    clash = [job["Name"] for job, _, _ in built if job["Name"] in stored.jobs]
+                    if clash:
+                        raise JobsExist(partition, clash)
+            runs = service.runs
+            for partition, built in loaded.items():
+                with service.store.partition(partition) as stored:
+                    for job, tags, job_runs in built:
+                        name = job["Name"]
+                        stored.put(name, job, tags)
+                        if not job_runs:
+                            continue
+                        script = stored.scripts.get(name, runs.default_script)
+                        stored.runs[name] = [Run(data, script) for data in job_runs]
+                        if isinstance(runs, _RunsAfterLoad):
+                            ids = runs.loaded_ids.setdefault((partition, name), set())
+                            ids.update(data["Id"] for data in job_runs)
