@@ -11,8 +11,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
-import freezegun
 
+from . import _clock
 from ._core.faults import Fault, FaultRules
 from ._core.service import GlueJobsService
 from ._core.state import ServiceState
@@ -26,11 +26,6 @@ from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-    from freezegun.api import (
-        FrozenDateTimeFactory,
-        StepTickTimeFactory,
-        TickingDateTimeFactory,
-    )
 
 # While active, clients that find no configuration get these; nothing can reach AWS anyway.
 _TEST_CREDENTIALS = {
@@ -108,10 +103,15 @@ class GlueJobsFake(StateHelpers):
             self._faults,
             self._calls,
             default_partition=(options.account_id, options.region),
-            real_retry_sleep=options.real_retry_sleep,
+            # Under virtual time botocore's back-offs are slept: they move the fake's clock.
+            real_retry_sleep=options.real_retry_sleep or options.virtual_time,
         )
         self._endpoint: _server.LoopbackEndpoint | None = None
-        self._freezers: list[Any] = []
+        #: Frozen at the options' time (if any) whenever the fake is active, and where it was
+        #: left across stop() and start().
+        self._clock = _clock.Clock(virtual=options.virtual_time)
+        if options.frozen_time is not None:
+            self._clock.freeze(options.frozen_time)
         self.snapshot_context = None
 
     @property
@@ -146,15 +146,13 @@ class GlueJobsFake(StateHelpers):
         self._open_endpoint()
         environ["AWS_ENDPOINT_URL_GLUE"] = self.endpoint_url
         _activation.activate(self, self._interceptor, environ)
-        if self.options.frozen_time is not None:
-            self.freeze_time(self.options.frozen_time)
+        self._clock.start()
         return self
 
     def stop(self) -> None:
         """Stop answering: undo the patch, the environment and any frozen clock. Idempotent."""
         try:
-            while self._freezers:
-                self._freezers.pop().stop()
+            self._clock.stop()
         finally:
             if self._endpoint is not None:
                 self._endpoint.close()
@@ -246,14 +244,10 @@ class GlueJobsFake(StateHelpers):
 
     # -- time ------------------------------------------------------------------------------------
 
-    def freeze_time(
-        self, when: str | datetime | date | timedelta
-    ) -> FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory:
-        """Freeze the clock the fake (and everything else) reads; undone when the fake stops."""
-        # pytest's own clock (test durations) keeps running.
-        freezer = freezegun.freeze_time(when, ignore=["_pytest.timing"])
-        # Typed here: freezegun before 1.5 declares start() as returning Any.
-        factory: FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory
-        factory = freezer.start()
-        self._freezers.append(freezer)
-        return factory
+    def freeze_time(self, when: str | datetime | date | timedelta) -> _clock.Clock:
+        """Freeze the clock the fake (and everything else) reads; undone when the fake stops.
+
+        Returns the fake's clock (``tick(delta)``, ``move_to(when)``); it stays frozen across
+        stop() and start(). asyncio's event loops keep running on real time.
+        """
+        return self._clock.freeze(when)

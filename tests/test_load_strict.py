@@ -82,8 +82,10 @@ def _made_by_the_fake(
             glue.create_job(Name=name, Role="GlueRole", **side_by_side, **KINDS[kind])
             started = []
             for number in range(runs):
+                # Glue refuses a run Timeout for Ray jobs ("Timeout not supported for Ray jobs").
+                timeout = {} if kind == "ray" else {"Timeout": 30}
                 run_id = glue.start_job_run(
-                    JobName=name, Arguments={"--day": str(number)}, Timeout=30
+                    JobName=name, Arguments={"--day": str(number)}, **timeout
                 )["JobRunId"]
                 started.append(run_id)
                 for _ in range(number % 3):  # some starting, some running, some done

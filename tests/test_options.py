@@ -147,7 +147,7 @@ def test_a_bad_ini_option_stops_the_run_with_a_usage_error(pytester: pytest.Pyte
 
 def _run_states_of(fake: GlueJobsFake, glue: Any, name: str) -> list[str]:
     run_id = glue.start_job_run(JobName=name)["JobRunId"]
-    return [glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]["JobRunState"] for _ in "12"]
+    return [glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]["JobRunState"] for _ in "123"]
 
 
 def test_reset_forgets_jobs_tags_and_runs_in_every_partition() -> None:
@@ -170,8 +170,9 @@ def test_reset_forgets_scripted_run_states_of_a_job_and_of_every_job() -> None:
         fake.reset()
         fake.add_job(Name="one", **JOB)
         fake.add_job(Name="two", **JOB)
-        assert _run_states_of(fake, glue, "one") == ["RUNNING", "SUCCEEDED"]
-        assert _run_states_of(fake, glue, "two") == ["RUNNING", "SUCCEEDED"]
+        # Every run's first read shows STARTING; then the default script, not the forgotten ones.
+        assert _run_states_of(fake, glue, "one") == ["STARTING", "RUNNING", "SUCCEEDED"]
+        assert _run_states_of(fake, glue, "two") == ["STARTING", "RUNNING", "SUCCEEDED"]
 
 
 def test_reset_forgets_faults_fired_or_not_and_calls() -> None:

@@ -8,11 +8,13 @@ constraint: …``). Nothing is hard-coded per member: a newer botocore with new 
 values is followed without a release.
 
 One walk, made of a check per shape (built from the model on the first request that reaches the
-shape, and kept). A valid request costs the tests and nothing else: a value's path in the request
-is passed down as a chain of tuples and only spelled out, like every message, for a violation.
-Recursive shapes (``Mapping.Children``) are followed by name, and input nesting is capped, so no
-input can exhaust the Python stack. The scalar rules live in ``shape_checks``, the way values are
-shown in ``value_display``.
+shape, and kept), which a report drives in one of two ways. Deciding, it visits the members a
+request sent, in the order sent, stops at the first violation and builds nothing: a valid request
+costs its tests alone. Describing, for a request found invalid, the same checks visit every
+member in model order and collect every violation, with the path of each in the request (passed
+down as a chain of tuples, spelled out only for a message). Recursive shapes (``Mapping.Children``)
+are followed by name, and input nesting is capped, so no input can exhaust the Python stack. The
+scalar rules live in ``shape_checks``, the way values are shown in ``value_display``.
 """
 
 from __future__ import annotations
@@ -51,15 +53,18 @@ _TOO_DEEP: Final = f"Member must not be nested more than {MAX_DEPTH} levels deep
 #: ``(parent, key, None)`` for a map value.
 Where: TypeAlias = "tuple[Any, ...] | None"
 
-#: Checks a container value found at ``where``, at container ``depth``, adding its violations to
-#: the report; a valid structure's null members are removed (Glue treats them as absent).
+#: Checks a container value found at ``where``, at container ``depth``, telling the report of its
+#: violations; while deciding, a valid structure's null members are removed (Glue treats them as
+#: absent).
 _Check = Callable[[object, Where, int, "_Report"], None]
 #: A shape's check, and for a scalar shape its rules alone (None for a container), which a
 #: container applies itself so that the value's path is only made for a violation.
 _Checks = tuple[_Check, ScalarCheck | None]
-#: A structure's members (JSON key, path segment, check, scalar rules, a type the rules accept
-#: whole, required) and the set of their keys.
-_MemberTable = tuple[list[tuple[str, str, _Check, ScalarCheck | None, type, bool]], frozenset[str]]
+#: One member of a structure: JSON key, path segment, check, scalar rules, a type the rules accept
+#: whole, required.
+_Member = tuple[str, str, _Check, ScalarCheck | None, type, bool]
+#: A structure's members in model order, the same by JSON key, and how many are required.
+_MemberTable = tuple[list[_Member], dict[str, _Member], int]
 
 _checks: dict[str, _Checks] = {}
 _requests: dict[str, _Check] = {}
@@ -77,37 +82,51 @@ def validate(operation: str, params: object) -> dict[str, Any]:
         check = _requests[operation] = _container_check(
             _model.operation_model(operation).input_shape
         )
+    try:
+        check(params, None, 0, _DECIDING)
+    except _Invalid:
+        pass
+    else:
+        return params  # type: ignore[return-value]
     report = _Report(operation)
     if isinstance(params, dict):
         check(params, None, 0, report)
-        if report.clean:
-            return params
     else:
         text = TypeMismatch(f"The {operation} request must be a JSON object")
         report.violation(params, None, text)
     raise report.error()
 
 
+class _Invalid(Exception):
+    """Deciding, a check met a violation: the request is then described."""
+
+
 class _Report:
-    """The violations found in one request: all counted, the first _SHOWN_VIOLATIONS described.
+    """Deciding, raises _Invalid at the first violation. Describing, collects the violations of a
+    request: all counted, the first _SHOWN_VIOLATIONS described.
 
     Describing is what costs (a hostile request can hold millions of violations), so only the
-    ones a message shows are ever built. The request is ``clean`` until a first violation is
-    found; null members are removed only while it is, so values a message shows are as sent.
+    ones a message shows are ever built.
     """
 
-    __slots__ = ("clean", "count", "errors", "listed", "operation")
+    __slots__ = ("count", "deciding", "errors", "listed", "operation")
 
-    def __init__(self, operation: str) -> None:
+    def __init__(self, operation: str, *, deciding: bool = False) -> None:
         self.operation = operation
-        self.clean = True
+        self.deciding = deciding
         self.count = 0
         self.errors: list[str] = []
         #: Structures whose members a message listed already (once is enough to read).
         self.listed: set[str] = set()
 
+    def spoiled(self) -> None:
+        """A violation was found that is described later (a map's, after all its entries)."""
+        if self.deciding:
+            raise _Invalid
+
     def _shows_next(self) -> bool:
-        self.clean = False
+        if self.deciding:
+            raise _Invalid
         self.count += 1
         return self.count <= _SHOWN_VIOLATIONS
 
@@ -150,6 +169,11 @@ class _Report:
             message += f"; and {count - len(self.errors)} more"
         # Lone surrogates (legal in decoded JSON) would break UTF-8 encoding of the response.
         return _errors.invalid_input(message.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+#: The report every request is first checked with: it raises at the first violation and keeps
+#: nothing, so one serves every thread.
+_DECIDING: Final = _Report("", deciding=True)
 
 
 def _at(where: Where) -> str:
@@ -206,7 +230,30 @@ def _structure(shape: StructureShape) -> _Check:
             return
         if table is None:
             table = _structure_members(shape)
-        members, keys = table
+        members, by_key, required_count = table
+        if report.deciding:
+            # Only the members sent are visited, in the order sent.
+            required = 0
+            nulls = False
+            for key, item in value.items():
+                member = by_key.get(key)
+                if member is None:
+                    raise _Invalid
+                if item is None:
+                    nulls = True
+                    continue
+                _, _, container, scalar, accepted, is_required = member
+                required += is_required
+                if scalar is None:
+                    container(item, None, depth + 1, report)
+                elif type(item) is not accepted and scalar(item):
+                    raise _Invalid
+            if required != required_count:
+                raise _Invalid
+            if nulls:
+                for key in [key for key, item in value.items() if item is None]:
+                    del value[key]
+            return
         present = 0
         get = value.get
         for key, segment, container, scalar, accepted, required in members:
@@ -224,11 +271,8 @@ def _structure(shape: StructureShape) -> _Check:
                     report.violations(item, (where, segment), found)
         if present != len(value):
             for key in value:
-                if key not in keys:
+                if key not in by_key:
                     report.unknown(key, where, shape)
-            if report.clean:
-                for key in [key for key, item in value.items() if item is None]:
-                    del value[key]
 
     return check
 
@@ -242,7 +286,7 @@ def _structure_members(shape: StructureShape) -> _MemberTable:
         segment = name[:1].lower() + name[1:]
         key = member.serialization.get("name", name)
         members.append((key, segment, check, scalar, accepted, name in required))
-    return members, frozenset(member[0] for member in members)
+    return members, {member[0]: member for member in members}, len(required)
 
 
 def _list(shape: ListShape) -> _Check:
@@ -290,17 +334,17 @@ def _map(shape: MapShape) -> _Check:
                 found = key_check(key)
                 if found:
                     bad_keys.update(dict.fromkeys(found))
-                    report.clean = False
+                    report.spoiled()
             if item is None:
                 bad_values[NULL] = None
-                report.clean = False
+                report.spoiled()
             elif scalar is None:
                 container(item, (where, key, None), depth + 1, report)
             elif type(item) is not accepted:
                 found = scalar(item)
                 if found:
                     bad_values.update(dict.fromkeys(found))
-                    report.clean = False
+                    report.spoiled()
         if bad_keys:
             texts = ", ".join(bad_keys)
             report.violation(value, where, f"Map keys must satisfy constraint: [{texts}]")

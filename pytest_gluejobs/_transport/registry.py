@@ -88,7 +88,7 @@ def current_or_none() -> Answerer | None:
 
 
 def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None]) -> None:
-    """Make ``owner``'s ``answerer`` answer this context's requests (RuntimeError if it does).
+    """Make ``owner``'s ``answerer`` answer this context's requests (RuntimeError if it is already).
 
     ``environ`` is applied to ``os.environ`` (a value of None removes the variable).
     """
@@ -101,13 +101,15 @@ def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None
             )
         activation = _Activation(owner, answerer)
         activation.around = tuple(a for a in _bound.get() if a.answerer is not None)
-        activation.saved_environ = {key: os.environ.get(key) for key in environ}
+        saved = activation.saved_environ = {key: os.environ.get(key) for key in environ}
         activation.applied_environ = dict(environ)
         for key, value in environ.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            # Only what changes: each write of os.environ costs a putenv/unsetenv.
+            if value != saved[key]:
+                if value is None:
+                    del os.environ[key]
+                else:
+                    os.environ[key] = value
         _active.append(activation)
         _bound.set((*activation.around, activation))
         _fallback = _newest_chain_or_ambiguous()
