@@ -3,13 +3,15 @@ fake's clock (https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html)."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
 from conftest import glue_error, job_params
 
-from pytest_gluejobs import GlueJobsFake
+from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
 
 def finish(glue: Any, job: str, run_id: str) -> list[str]:
@@ -206,3 +208,21 @@ def test_a_scheduled_trigger_that_is_not_activated_does_not_fire(
     clock.tick(timedelta(hours=3))
     assert glue_jobs.runs("hourly") == []
     assert glue_jobs.triggers()["t"]["State"] == state
+
+
+def test_a_nightly_trigger_fires_under_virtual_time_when_the_test_sleeps() -> None:
+    with mock_glue_jobs(virtual_time=True) as fake:
+        fake.freeze_time("2026-12-01 12:00:00")
+        glue = boto3.client("glue", region_name="us-east-1")
+        glue.create_job(**job_params("nightly"))
+        glue.create_trigger(
+            Name="nightly-at-2",
+            Type="SCHEDULED",
+            Schedule="cron(0 2 * * ? *)",
+            Actions=[{"JobName": "nightly", "Arguments": {"--mode": "full"}}],
+            StartOnCreation=True,
+        )
+        time.sleep(24 * 3600)  # virtual: returns at once, the clock moves a day
+        (run,) = glue.get_job_runs(JobName="nightly")["JobRuns"]
+        assert run["StartedOn"] == datetime(2026, 12, 2, 2, tzinfo=timezone.utc)
+        assert run["Arguments"] == {"--mode": "full"}
