@@ -164,3 +164,15 @@ def test_triggers_are_per_region(glue_jobs: GlueJobsFake, jobs: Any) -> None:
     jobs.create_trigger(**on_demand("t"))
     assert glue_jobs.triggers(region="eu-west-1") == {}
     assert list(glue_jobs.triggers()) == ["t"]
+
+
+def test_faults_target_trigger_operations_and_cannot_be_restricted_to_a_job(
+    glue_jobs: GlueJobsFake, jobs: Any
+) -> None:
+    glue_jobs.fail("StartTrigger", error="ConcurrentRunsExceededException", times=1)
+    jobs.create_trigger(**on_demand("t"))
+    with glue_error(jobs, "ConcurrentRunsExceededException"):
+        jobs.start_trigger(Name="t")
+    assert glue_jobs.runs("load") == []
+    with pytest.raises(ValueError, match="job_name cannot restrict GetTrigger"):
+        glue_jobs.fail("GetTrigger", job_name="load")

@@ -64,11 +64,11 @@ class Triggers:
         start = params.pop("StartOnCreation", False)
         with self.store.lock:
             jobs = self.store.jobs_of(partition)
+            check_definition(params, jobs.jobs)  # input errors first, as CreateJob's
             if name in jobs.triggers:
                 raise GlueError(
                     "AlreadyExistsException", f"Trigger with name {name} already exists."
                 )
-            check_definition(params, jobs.jobs)
             record = TriggerRecord({**params, "State": "CREATED"}, dict(tags))
             jobs.triggers[name] = record
             if start and params["Type"] != "ON_DEMAND":
