@@ -106,13 +106,19 @@ class JobRuns:
                 f"Job run is waiting: concurrent runs exceeded for {name} "
                 f"(MaxConcurrentRuns {limit}; pytest-gluejobs)"
             )
-        self._sequence += 1
-        data["Id"] = (
-            "jr_"
-            + hashlib.sha256(
-                f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
-            ).hexdigest()
-        )
+        index = jobs.run_index(name)
+        while True:
+            # Drawn from the fake's sequence; a loaded snapshot (from another fake, or from before
+            # reset()) may hold the next id already, and a run id names one run.
+            self._sequence += 1
+            data["Id"] = (
+                "jr_"
+                + hashlib.sha256(
+                    f"{partition[0]}/{partition[1]}/{name}/{self._sequence}".encode()
+                ).hexdigest()
+            )
+            if index.find(data["Id"]) is None:
+                break
         runs.append(Run(data, self._launch(jobs, name, data), self._sequence))
         return {"JobRunId": data["Id"]}
 

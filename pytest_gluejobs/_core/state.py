@@ -7,11 +7,10 @@ a copy; everything taken in is checked first and added all at once, or not at al
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from .jsondata import clone
-from .runs import FINAL_STATES, JobRuns, Run, make_script
+from .runs import FINAL_STATES, Run, make_script
 from .service import GlueJobsService
 from .service import now as service_now
 from .store import Partition
@@ -29,25 +28,6 @@ class JobsExist(ValueError):
         self.names = names
 
 
-class _RunsAfterLoad(JobRuns):
-    """Job runs that never give a new run the id of a run that was loaded."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: Ids of loaded runs, by (partition, job name): a new run's id is drawn again on a match.
-        self.loaded_ids: dict[tuple[Partition, str], set[str]] = {}
-
-    def start(self, params: dict[str, Any], partition: Partition, now: datetime) -> dict[str, Any]:
-        answer = super().start(params, partition, now)
-        taken = self.loaded_ids.get((partition, params["JobName"]))
-        while taken and answer["JobRunId"] in taken:
-            # Ids are drawn from the fake's sequence, which a snapshot from another fake (or
-            # from before reset()) may have used already; the next draw is a new id.
-            self.store.jobs_of(partition).runs[params["JobName"]].pop()
-            answer = super().start(params, partition, now)
-        return answer
-
-
 class ServiceState:
     """One fake's service, and what its controller may read and seed in it."""
 
@@ -57,12 +37,10 @@ class ServiceState:
         self.service = self._new_service()
 
     def _new_service(self) -> GlueJobsService:
-        service = GlueJobsService(
+        return GlueJobsService(
             default_glue_version=self.default_glue_version,
             extra_glue_versions=self.extra_glue_versions,
         )
-        service.runs = _RunsAfterLoad(service.store, service.rules)
-        return service
 
     def reset(self) -> GlueJobsService:
         """Forget everything: a new, empty service with the same settings (returned)."""
@@ -211,6 +189,3 @@ class ServiceState:
                             continue
                         script = stored.scripts.get(name, runs.default_script)
                         stored.runs[name] = [Run(data, script) for data in job_runs]
-                        if isinstance(runs, _RunsAfterLoad):
-                            ids = runs.loaded_ids.setdefault((partition, name), set())
-                            ids.update(data["Id"] for data in job_runs)
