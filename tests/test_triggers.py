@@ -143,7 +143,8 @@ def test_listing_pages_in_name_order_and_filters_before_paging(jobs: Any) -> Non
     dependent = jobs.get_triggers(DependentJobName="extract")["Triggers"]
     assert [t["Name"] for t in dependent] == ["t1", "t3"]
     assert jobs.list_triggers(DependentJobName="extract", MaxResults=1)["TriggerNames"] == ["t1"]
-    # Documented for DependentJobName: "If there is no such trigger, all triggers are returned."
+    # "If there is no such trigger, all triggers are returned."
+    # (https://docs.aws.amazon.com/glue/latest/webapi/API_GetTriggers.html)
     assert len(jobs.get_triggers(DependentJobName="nobody")["Triggers"]) == 5
     with glue_error(jobs, "InvalidInputException", "NextToken"):
         jobs.get_triggers(NextToken=first["NextToken"])
