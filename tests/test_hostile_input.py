@@ -44,7 +44,12 @@ from hypothesis import strategies as st
 
 from pytest_gluejobs import GlueJobsFake
 from pytest_gluejobs._core.errors import GlueError
-from pytest_gluejobs._core.model import OPERATIONS, declared_errors, operation_model
+from pytest_gluejobs._core.model import (
+    OPERATIONS,
+    TRIGGER_OPERATIONS,
+    declared_errors,
+    operation_model,
+)
 from pytest_gluejobs._core.shape_checks import EXTRA_WORKER_TYPES, java_regex
 from pytest_gluejobs._core.validation import validate
 
@@ -744,7 +749,7 @@ def test_hostile_requests_under_injected_faults_get_a_glue_answer(
         Name="existing", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
     )
     glue_jobs.fail("*", "ThrottlingException", probability=0.3, seed=seed)
-    if operation not in ("GetJobs", "ListJobs"):
+    if operation not in ("GetJobs", "ListJobs", *TRIGGER_OPERATIONS):  # their requests name no job
         glue_jobs.fail(operation, job_name="existing")
         glue_jobs.fail(operation, "OperationTimeout", job_name="", times=1)
     before = state(glue_jobs)
