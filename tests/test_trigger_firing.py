@@ -226,3 +226,18 @@ def test_a_nightly_trigger_fires_under_virtual_time_when_the_test_sleeps() -> No
         (run,) = glue.get_job_runs(JobName="nightly")["JobRuns"]
         assert run["StartedOn"] == datetime(2026, 12, 2, 2, tzinfo=timezone.utc)
         assert run["Arguments"] == {"--mode": "full"}
+
+
+def test_a_failed_run_that_is_retried_fires_only_when_its_last_attempt_fails(
+    glue_jobs: GlueJobsFake, glue: Any
+) -> None:
+    glue.create_job(**job_params("extract"), MaxRetries=1)
+    glue.create_job(**job_params("alert"))
+    glue.create_trigger(**conditional("on-failure", "extract", "alert", state="FAILED"))
+    glue_jobs.run_states("extract", "FAILED")
+    first = glue.start_job_run(JobName="extract")["JobRunId"]
+    assert finish(glue, "extract", first)[-1] == "FAILED"
+    assert glue.get_job_runs(JobName="alert")["JobRuns"] == []  # the retry is on its way
+    finish(glue, "extract", f"{first}_attempt_1")
+    alert = only_run(glue, "alert")
+    assert alert["PredecessorRuns"] == [{"JobName": "extract", "RunId": f"{first}_attempt_1"}]

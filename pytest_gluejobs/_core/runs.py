@@ -77,8 +77,7 @@ class JobRuns:
         self.rules = rules
         self.default_script = Script()
         self._sequence = 0
-        #: Called with (jobs, name, run, at) once a run has ended (triggers watch for it).
-        self.on_final: Callable[[PartitionJobs, str, Run, datetime], None] | None = None
+        self.on_final: Callable[[PartitionJobs, str, Run, datetime], object] = lambda *_: None
 
     # -- StartJobRun --
 
@@ -273,13 +272,10 @@ class JobRuns:
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
-        if (
-            state == "FAILED"
-            and record is not None
-            and data["Attempt"] < record.data.get("MaxRetries", 0)
-        ):
+        retries = record is not None and data["Attempt"] < record.data.get("MaxRetries", 0)
+        if state == "FAILED" and retries:
             self._retry(jobs, name, run, at)
-        if self.on_final is not None:
+        else:  # ended for good: triggers watching the job may fire (on_final)
             self.on_final(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:

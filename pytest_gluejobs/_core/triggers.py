@@ -206,16 +206,10 @@ class Triggers:
             self.scheduled.add((partition, record.data["Name"]))
 
     def _on_final(self, jobs: PartitionJobs, name: str, run: Run, at: datetime) -> None:
-        """A run ended: fire each activated CONDITIONAL trigger its end completes."""
+        """A run ended for good (a FAILED one its job retries has not): fire each activated
+        CONDITIONAL trigger its end completes."""
         if not jobs.triggers:
             return
-        job = jobs.jobs.get(name)
-        if (
-            run.state == "FAILED"
-            and job is not None
-            and run.data["Attempt"] < job.data.get("MaxRetries", 0)
-        ):
-            return  # retried: the job's run has not ended yet
         partition = self._partition_of(jobs)
         for record in list(jobs.triggers.values()):
             data = record.data
