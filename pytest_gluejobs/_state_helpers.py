@@ -100,6 +100,15 @@ class StateHelpers:
         """
         return self._state.runs(self._partition(region, account_id), job_name)
 
+    def triggers(
+        self, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Every trigger by name, shaped as GetTrigger's Trigger (copies).
+
+        Activated SCHEDULED triggers fire first at each time due on the fake's clock.
+        """
+        return self._state.triggers(self._partition(region, account_id))
+
     def run_states(
         self,
         job_name: str,

@@ -23,6 +23,8 @@ from pytest_gluejobs._core.model import OPERATIONS
 JOB = "every-operation"
 #: The job CreateJob creates.
 CREATED = "every-operation-created"
+#: The trigger CreateTrigger creates (ON_DEMAND, starting a run of CREATED).
+TRIGGER = "every-operation-trigger"
 _DEFINITION = {"Role": ROLE, "Command": {"Name": "glueetl", "ScriptLocation": SCRIPT}}
 _BOOKMARKS_ON = {"--job-bookmark-option": "job-bookmark-enable"}
 
@@ -82,6 +84,19 @@ _TABLE: dict[str, Entry] = {
     "TagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToAdd": {"stage": "t"}}, True),
     "UntagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToRemove": ["stage"]}, True),
     "GetTags": Entry(lambda r: {"ResourceArn": r.job_arn}, False),
+    "CreateTrigger": Entry(
+        lambda r: {"Name": TRIGGER, "Type": "ON_DEMAND", "Actions": [{"JobName": CREATED}]}, True
+    ),
+    "UpdateTrigger": Entry(
+        lambda r: {"Name": TRIGGER, "TriggerUpdate": {"Description": "updated"}}, True
+    ),
+    "GetTrigger": Entry(lambda r: {"Name": TRIGGER}, False),
+    "GetTriggers": Entry(lambda r: {"DependentJobName": CREATED}, False),
+    "BatchGetTriggers": Entry(lambda r: {"TriggerNames": [TRIGGER, "missing"]}, False),
+    "ListTriggers": Entry(lambda r: {}, False),
+    "StartTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
+    "StopTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
+    "DeleteTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
     "DeleteJob": Entry(lambda r: {"JobName": CREATED}, True),
 }
 

@@ -34,8 +34,20 @@ RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "GetJobBookmark",
     "ResetJobBookmark",
 )
+#: Triggers (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html).
+TRIGGER_OPERATIONS: tuple[str, ...] = (
+    "CreateTrigger",
+    "UpdateTrigger",
+    "GetTrigger",
+    "GetTriggers",
+    "BatchGetTriggers",
+    "ListTriggers",
+    "DeleteTrigger",
+    "StartTrigger",
+    "StopTrigger",
+)
 #: Every operation the fake implements.
-OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS
+OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS + TRIGGER_OPERATIONS
 
 
 @cache

@@ -10,7 +10,7 @@ progress without the wall clock; the fake's clock decides only timeouts and time
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,6 +81,7 @@ class JobRuns:
         self.rules = rules
         self.default_script = Script()
         self._sequence = 0
+        self.on_final: Callable[[PartitionJobs, str, Run, datetime], object] = lambda *_: None
 
     # -- StartJobRun --
 
@@ -281,12 +282,11 @@ class JobRuns:
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
-        if (
-            state == "FAILED"
-            and record is not None
-            and data["Attempt"] < record.data.get("MaxRetries", 0)
-        ):
+        retries = record is not None and data["Attempt"] < record.data.get("MaxRetries", 0)
+        if state == "FAILED" and retries:
             self._retry(jobs, name, run, at)
+        else:  # ended for good: triggers watching the job may fire (on_final)
+            self.on_final(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
         # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.

@@ -13,6 +13,7 @@ from typing import Any
 from .bookmarks import JobBookmark
 from .run_logs import LogGroups
 from .run_records import Run, RunIndex, Script
+from .trigger_rules import TriggerRecord
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
@@ -65,7 +66,17 @@ class JobRecord:
 class PartitionJobs:
     """One partition's jobs and their runs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("_run_indexes", "bookmarks", "jobs", "logs", "names", "runs", "scripts", "tagged")
+    __slots__ = (
+        "_run_indexes",
+        "bookmarks",
+        "jobs",
+        "logs",
+        "names",
+        "runs",
+        "scripts",
+        "tagged",
+        "triggers",
+    )
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
@@ -83,6 +94,8 @@ class PartitionJobs:
         self.bookmarks: dict[str, JobBookmark] = {}
         #: What runs wrote to CloudWatch Logs: log group -> log stream (the run id) -> events.
         self.logs: LogGroups = {}
+        #: The partition's triggers by name (CreateTrigger; _core/triggers.py).
+        self.triggers: dict[str, TriggerRecord] = {}
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         current = self.jobs.get(name)
