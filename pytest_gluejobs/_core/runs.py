@@ -19,6 +19,7 @@ from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import JobRules, command_kind
+from .run_fields import bills_dpu_seconds, executor_failure, log_group
 from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
 from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
 from .run_records import Run as Run  # re-exported: snapshots build runs
@@ -129,7 +130,7 @@ class JobRuns:
         """The states a new run goes through: STARTING first (its first read shows it)."""
         script = jobs.scripts.get(name, self.default_script)
         if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
-            script = Script(("FAILED",), _executor_failure(data))
+            script = Script(("FAILED",), executor_failure(data))
         if script.states[0] != "STARTING":
             script = Script(("STARTING", *script.states), script.error_message, script.logs)
         return script
@@ -158,7 +159,7 @@ class JobRuns:
             "JobRunState": "STARTING",
             "PredecessorRuns": [],
             "ExecutionTime": 0,
-            "LogGroupName": _log_group(job, params, kind),
+            "LogGroupName": log_group(job, params, kind),
         }
         if params.get("JobRunId"):
             data["PreviousRunId"] = params["JobRunId"]
@@ -278,7 +279,7 @@ class JobRuns:
         _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
         if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
             _bookmarks.record_run(jobs.bookmarks, data)
-        if _bills_dpu_seconds(data, job):
+        if bills_dpu_seconds(data, job):
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
@@ -380,31 +381,3 @@ def _deadline(data: Mapping[str, Any]) -> datetime:
 def _job_not_found() -> GlueError:
     # GetJob's recorded text (unverified for the run operations; docs/fidelity.md).
     return GlueError("EntityNotFoundException", "Job not found.")
-
-
-def _bills_dpu_seconds(data: Mapping[str, Any], job: Mapping[str, Any]) -> bool:
-    if data.get("ExecutionClass") == "FLEX":
-        return True
-    arguments = {**job.get("DefaultArguments", {}), **data.get("Arguments", {})}
-    return str(arguments.get("--enable-auto-scaling", "")).lower() == "true"
-
-
-def _executor_failure(data: Mapping[str, Any]) -> str:
-    # aws-samples/cql-replicator #160 (REC): a G.025X run of a glueetl job fails at launch.
-    request = hashlib.sha256(str(data["Id"]).encode()).hexdigest()
-    request_id = f"{request[:8]}-{request[8:12]}-{request[12:16]}-{request[16:20]}-{request[20:32]}"
-    return (
-        f"JobName:{data['JobName']} and JobRunId:{data['Id']} failed to execute with exception "
-        f"Given GlueVersion [{data.get('GlueVersion')}] is not valid. (Service: "
-        f"AWSGlueJobExecutor; Status Code: 400; Error Code: InvalidInputException; Request ID: "
-        f"{request_id}; Proxy: null)"
-    )
-
-
-def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:
-    # Recorded log groups (docs/fidelity.md).
-    security = params.get("SecurityConfiguration", job.get("SecurityConfiguration"))
-    if security:
-        role = str(job.get("Role", "")).rsplit("/", 1)[-1]
-        return f"/aws-glue/jobs/{security}-role/{role}"
-    return "/aws-glue/python-jobs" if kind == "pythonshell" else "/aws-glue/jobs"
