@@ -89,6 +89,18 @@ def _start_then_stop_trigger(c: Client, i: int, st: Store) -> object:
     return c.stop_trigger(Name=TRIGGER)
 
 
+def _bookmark(operation: str) -> Any:
+    """GetJobBookmark or ResetJobBookmark of a job that has no entry: Glue's error, measured too."""
+
+    def call(c: Client, i: int, st: Store) -> object:
+        try:
+            return getattr(c, operation)(JobName=_middle(st))
+        except c.exceptions.EntityNotFoundException as error:
+            return error
+
+    return call
+
+
 def _create_then_delete(c: Client, i: int, st: Store) -> object:
     # A name sorting in the middle of the partition, deleted again: the store keeps its size.
     name = f"{_middle(st)}-new-{i:06d}"
@@ -166,6 +178,15 @@ CALLS = [
     ),
     GrowthCall(
         "GetTags", JOBS, ("GetTags",), lambda c, i, st: c.get_tags(ResourceArn=_arn(_middle(st)))
+    ),
+    GrowthCall(
+        "GetJobBookmark (no entry)", JOBS, ("GetJobBookmark",), _bookmark("get_job_bookmark")
+    ),
+    GrowthCall(
+        "ResetJobBookmark (no entry)",
+        JOBS,
+        ("ResetJobBookmark",),
+        _bookmark("reset_job_bookmark"),
     ),
     GrowthCall(
         "CreateTrigger, then DeleteTrigger of it",
