@@ -65,6 +65,42 @@ def _arn(name: str) -> str:
     return f"arn:aws:glue:{REGION}:{ACCOUNT_ID}:job/{name}"
 
 
+#: The trigger the trigger calls read and change: CONDITIONAL, so starting it starts no run.
+TRIGGER = "growth-trigger"
+
+
+def _trigger(st: Store, name: str = TRIGGER) -> dict[str, Any]:
+    condition = {"LogicalOperator": "EQUALS", "JobName": _spread(st, 1), "State": "SUCCEEDED"}
+    return {
+        "Name": name,
+        "Type": "CONDITIONAL",
+        "Predicate": {"Conditions": [condition]},
+        "Actions": [{"JobName": _middle(st)}],
+    }
+
+
+def _create_then_delete_trigger(c: Client, i: int, st: Store) -> object:
+    c.create_trigger(**_trigger(st, f"growth-new-{i:06d}"))
+    return c.delete_trigger(Name=f"growth-new-{i:06d}")
+
+
+def _start_then_stop_trigger(c: Client, i: int, st: Store) -> object:
+    c.start_trigger(Name=TRIGGER)
+    return c.stop_trigger(Name=TRIGGER)
+
+
+def _bookmark(operation: str) -> Any:
+    """GetJobBookmark or ResetJobBookmark of a job that has no entry: Glue's error, measured too."""
+
+    def call(c: Client, i: int, st: Store) -> object:
+        try:
+            return getattr(c, operation)(JobName=_middle(st))
+        except c.exceptions.EntityNotFoundException as error:
+            return error
+
+    return call
+
+
 def _create_then_delete(c: Client, i: int, st: Store) -> object:
     # A name sorting in the middle of the partition, deleted again: the store keeps its size.
     name = f"{_middle(st)}-new-{i:06d}"
@@ -142,6 +178,47 @@ CALLS = [
     ),
     GrowthCall(
         "GetTags", JOBS, ("GetTags",), lambda c, i, st: c.get_tags(ResourceArn=_arn(_middle(st)))
+    ),
+    GrowthCall(
+        "GetJobBookmark (no entry)", JOBS, ("GetJobBookmark",), _bookmark("get_job_bookmark")
+    ),
+    GrowthCall(
+        "ResetJobBookmark (no entry)",
+        JOBS,
+        ("ResetJobBookmark",),
+        _bookmark("reset_job_bookmark"),
+    ),
+    GrowthCall(
+        "CreateTrigger, then DeleteTrigger of it",
+        JOBS,
+        ("CreateTrigger", "DeleteTrigger"),
+        _create_then_delete_trigger,
+    ),
+    GrowthCall(
+        "UpdateTrigger",
+        JOBS,
+        ("UpdateTrigger",),
+        lambda c, i, st: c.update_trigger(Name=TRIGGER, TriggerUpdate={"Description": f"{i}"}),
+    ),
+    GrowthCall("GetTrigger", JOBS, ("GetTrigger",), lambda c, i, st: c.get_trigger(Name=TRIGGER)),
+    GrowthCall(
+        "GetTriggers, DependentJobName",
+        JOBS,
+        ("GetTriggers",),
+        lambda c, i, st: c.get_triggers(DependentJobName=_middle(st)),
+    ),
+    GrowthCall(
+        "BatchGetTriggers",
+        JOBS,
+        ("BatchGetTriggers",),
+        lambda c, i, st: c.batch_get_triggers(TriggerNames=[TRIGGER, "missing"]),
+    ),
+    GrowthCall("ListTriggers", JOBS, ("ListTriggers",), lambda c, i, st: c.list_triggers()),
+    GrowthCall(
+        "StartTrigger, then StopTrigger",
+        JOBS,
+        ("StartTrigger", "StopTrigger"),
+        _start_then_stop_trigger,
     ),
     GrowthCall(
         "StartJobRun", RUNS, ("StartJobRun",), lambda c, i, st: c.start_job_run(JobName=RUN_JOB)
@@ -257,6 +334,7 @@ def _measure_store(
         if history is None:
             for i in range(size):
                 fake.add_job(**_job(i, size))
+            client.create_trigger(**_trigger(st))
         else:
             restore()
             first = client.get_job_runs(JobName=RUN_JOB, MaxResults=RUN_PAGE)

@@ -100,16 +100,33 @@ class StateHelpers:
         """
         return self._state.runs(self._partition(region, account_id), job_name)
 
-    def run_states(self, job_name: str, *states: str, error_message: str | None = None) -> None:
+    def triggers(
+        self, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Every trigger by name, shaped as GetTrigger's Trigger (copies).
+
+        Activated SCHEDULED triggers fire first at each time due on the fake's clock.
+        """
+        return self._state.triggers(self._partition(region, account_id))
+
+    def run_states(
+        self,
+        job_name: str,
+        *states: str,
+        error_message: str | None = None,
+        logs: list[str] | None = None,
+    ) -> None:
         """Script the states the job's next runs go through after STARTING, one step per read.
 
         The default is RUNNING then SUCCEEDED. ``error_message`` is the ErrorMessage of a run that
         ends FAILED, TIMEOUT or ERROR. A run whose last state is not final stays in it (until its
         Timeout passes on the fake's clock, ``finish_run`` or BatchStopJobRun). ``job_name="*"``
-        scripts every job that has no script of its own, in every partition.
+        scripts every job that has no script of its own, in every partition. ``logs`` are the
+        lines each run writes to CloudWatch Logs (``<LogGroupName>/output``, stream = run id)
+        when it starts running; a run's ErrorMessage goes to ``<LogGroupName>/error``.
         """
         partition = None if job_name == "*" else self._partition(None, None)
-        self._state.script_runs(partition, job_name, states, error_message)
+        self._state.script_runs(partition, job_name, states, error_message, logs)
 
     def finish_run(
         self, run_id: str, state: str = "SUCCEEDED", *, error_message: str | None = None

@@ -23,7 +23,10 @@ from pytest_gluejobs._core.model import OPERATIONS
 JOB = "every-operation"
 #: The job CreateJob creates.
 CREATED = "every-operation-created"
+#: The trigger CreateTrigger creates (ON_DEMAND, starting a run of CREATED).
+TRIGGER = "every-operation-trigger"
 _DEFINITION = {"Role": ROLE, "Command": {"Name": "glueetl", "ScriptLocation": SCRIPT}}
+_BOOKMARKS_ON = {"--job-bookmark-option": "job-bookmark-enable"}
 
 
 @dataclass
@@ -72,13 +75,28 @@ _TABLE: dict[str, Entry] = {
     "GetJobs": Entry(lambda r: {}, False),
     "ListJobs": Entry(lambda r: {}, False),
     "BatchGetJobs": Entry(lambda r: {"JobNames": [JOB, "missing"]}, False),
-    "StartJobRun": Entry(lambda r: {"JobName": JOB}, True),
+    "StartJobRun": Entry(lambda r: {"JobName": JOB, "Arguments": _BOOKMARKS_ON}, True),
     "GetJobRun": Entry(lambda r: {"JobName": JOB, "RunId": r.run_id}, True),
     "GetJobRuns": Entry(lambda r: {"JobName": JOB}, True),
+    "GetJobBookmark": Entry(lambda r: {"JobName": JOB}, False),
+    "ResetJobBookmark": Entry(lambda r: {"JobName": JOB}, True),
     "BatchStopJobRun": Entry(lambda r: {"JobName": JOB, "JobRunIds": [r.run_id]}, True),
     "TagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToAdd": {"stage": "t"}}, True),
     "UntagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToRemove": ["stage"]}, True),
     "GetTags": Entry(lambda r: {"ResourceArn": r.job_arn}, False),
+    "CreateTrigger": Entry(
+        lambda r: {"Name": TRIGGER, "Type": "ON_DEMAND", "Actions": [{"JobName": CREATED}]}, True
+    ),
+    "UpdateTrigger": Entry(
+        lambda r: {"Name": TRIGGER, "TriggerUpdate": {"Description": "updated"}}, True
+    ),
+    "GetTrigger": Entry(lambda r: {"Name": TRIGGER}, False),
+    "GetTriggers": Entry(lambda r: {"DependentJobName": CREATED}, False),
+    "BatchGetTriggers": Entry(lambda r: {"TriggerNames": [TRIGGER, "missing"]}, False),
+    "ListTriggers": Entry(lambda r: {}, False),
+    "StartTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
+    "StopTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
+    "DeleteTrigger": Entry(lambda r: {"Name": TRIGGER}, True),
     "DeleteJob": Entry(lambda r: {"JobName": CREATED}, True),
 }
 
@@ -102,6 +120,9 @@ def changes_state(operation: str) -> bool:
 def seed(fake: GlueJobsFake, region: str | None = None) -> None:
     """The job the requests are about (in ``region``, else the fake's)."""
     fake.add_job(Name=JOB, region=region, Tags={"team": "data"}, **_DEFINITION)
+    # The run StartJobRun starts has succeeded by GetJobRuns (its second read), so with bookmarks
+    # on it has recorded the entry GetJobBookmark and ResetJobBookmark read.
+    fake.run_states("*", "SUCCEEDED")
 
 
 def extra_entries() -> list[str]:

@@ -9,7 +9,7 @@ import threading
 from types import TracebackType
 
 from .errors import GlueError
-from .model import OPERATIONS, declared_errors
+from .model import OPERATIONS, TRIGGER_OPERATIONS, declared_errors
 from .tags import job_name_of
 
 #: Not declared on the job operations, but Glue answers it and botocore retries it
@@ -40,7 +40,7 @@ def _default_message(error: str) -> str:
 
 
 # Operations whose requests name no job, so a job_name restriction could never match them.
-_LISTINGS = ("GetJobs", "ListJobs")
+_LISTINGS = ("GetJobs", "ListJobs", *TRIGGER_OPERATIONS)
 
 
 def valid_errors(operation: str) -> tuple[str, ...]:

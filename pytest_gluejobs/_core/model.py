@@ -20,7 +20,8 @@ JOB_OPERATIONS: tuple[str, ...] = (
     "ListJobs",
     "BatchGetJobs",
 )
-#: Job runs, and tags on job ARNs (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
+#: Job runs, tags on job ARNs, and job bookmarks
+#: (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html,
 #: https://docs.aws.amazon.com/glue/latest/webapi/API_TagResource.html).
 RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "StartJobRun",
@@ -30,9 +31,23 @@ RUN_AND_TAG_OPERATIONS: tuple[str, ...] = (
     "TagResource",
     "UntagResource",
     "GetTags",
+    "GetJobBookmark",
+    "ResetJobBookmark",
+)
+#: Triggers (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html).
+TRIGGER_OPERATIONS: tuple[str, ...] = (
+    "CreateTrigger",
+    "UpdateTrigger",
+    "GetTrigger",
+    "GetTriggers",
+    "BatchGetTriggers",
+    "ListTriggers",
+    "DeleteTrigger",
+    "StartTrigger",
+    "StopTrigger",
 )
 #: Every operation the fake implements.
-OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS
+OPERATIONS: tuple[str, ...] = JOB_OPERATIONS + RUN_AND_TAG_OPERATIONS + TRIGGER_OPERATIONS
 
 
 @cache

@@ -10,13 +10,16 @@ progress without the wall clock; the fake's clock decides only timeouts and time
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import bookmarks as _bookmarks
+from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
 from .rules import JobRules, command_kind
+from .run_fields import bills_dpu_seconds, executor_failure, log_group
 from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
 from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
 from .run_records import Run as Run  # re-exported: snapshots build runs
@@ -42,7 +45,9 @@ _RUN_MEMBERS_FROM_JOB = (
 )
 
 
-def make_script(states: tuple[str, ...], error_message: str | None = None) -> Script:
+def make_script(
+    states: tuple[str, ...], error_message: str | None = None, logs: object = None
+) -> Script:
     """A Script from a test's words; ValueError naming what is wrong."""
     if not states:
         raise ValueError(
@@ -59,7 +64,7 @@ def make_script(states: tuple[str, ...], error_message: str | None = None) -> Sc
             )
     if error_message is not None and not isinstance(error_message, str):
         raise TypeError(f"run_states: error_message must be a str, got {error_message!r}.")
-    return Script(tuple(states), error_message)
+    return Script(tuple(states), error_message, _run_logs.scripted_lines(logs))
 
 
 def default_error_message(state: str, data: Mapping[str, Any]) -> str:
@@ -77,6 +82,7 @@ class JobRuns:
         self.rules = rules
         self.default_script = Script()
         self._sequence = 0
+        self.on_final: Callable[[PartitionJobs, str, Run, datetime], object] = lambda *_: None
 
     # -- StartJobRun --
 
@@ -124,9 +130,9 @@ class JobRuns:
         """The states a new run goes through: STARTING first (its first read shows it)."""
         script = jobs.scripts.get(name, self.default_script)
         if self.rules.run_fails_at_launch(jobs.jobs[name].data, data):
-            script = Script(("FAILED",), _executor_failure(data))
+            script = Script(("FAILED",), executor_failure(data))
         if script.states[0] != "STARTING":
-            script = Script(("STARTING", *script.states), script.error_message)
+            script = Script(("STARTING", *script.states), script.error_message, script.logs)
         return script
 
     def _new_run_data(
@@ -153,7 +159,7 @@ class JobRuns:
             "JobRunState": "STARTING",
             "PredecessorRuns": [],
             "ExecutionTime": 0,
-            "LogGroupName": _log_group(job, params, kind),
+            "LogGroupName": log_group(job, params, kind),
         }
         if params.get("JobRunId"):
             data["PreviousRunId"] = params["JobRunId"]
@@ -243,6 +249,8 @@ class JobRuns:
         else:
             data["JobRunState"] = following
             data["LastModifiedOn"] = now
+            if following == "RUNNING":
+                _run_logs.run_running(jobs.logs, data, jobs.jobs[name].data, run.logs, now)
 
     def finish(
         self,
@@ -267,16 +275,19 @@ class JobRuns:
                 error_message or run.error_message or default_error_message(state, data)
             )
         record = jobs.jobs.get(name)
-        if _bills_dpu_seconds(data, record.data if record is not None else {}):
+        job = record.data if record is not None else {}
+        _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
+        if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
+            _bookmarks.record_run(jobs.bookmarks, data)
+        if bills_dpu_seconds(data, job):
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
-        if (
-            state == "FAILED"
-            and record is not None
-            and data["Attempt"] < record.data.get("MaxRetries", 0)
-        ):
+        retries = record is not None and data["Attempt"] < record.data.get("MaxRetries", 0)
+        if state == "FAILED" and retries:
             self._retry(jobs, name, run, at)
+        else:  # ended for good: triggers watching the job may fire (on_final)
+            self.on_final(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
         # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.
@@ -370,31 +381,3 @@ def _deadline(data: Mapping[str, Any]) -> datetime:
 def _job_not_found() -> GlueError:
     # GetJob's recorded text (unverified for the run operations; docs/fidelity.md).
     return GlueError("EntityNotFoundException", "Job not found.")
-
-
-def _bills_dpu_seconds(data: Mapping[str, Any], job: Mapping[str, Any]) -> bool:
-    if data.get("ExecutionClass") == "FLEX":
-        return True
-    arguments = {**job.get("DefaultArguments", {}), **data.get("Arguments", {})}
-    return str(arguments.get("--enable-auto-scaling", "")).lower() == "true"
-
-
-def _executor_failure(data: Mapping[str, Any]) -> str:
-    # aws-samples/cql-replicator #160 (REC): a G.025X run of a glueetl job fails at launch.
-    request = hashlib.sha256(str(data["Id"]).encode()).hexdigest()
-    request_id = f"{request[:8]}-{request[8:12]}-{request[12:16]}-{request[16:20]}-{request[20:32]}"
-    return (
-        f"JobName:{data['JobName']} and JobRunId:{data['Id']} failed to execute with exception "
-        f"Given GlueVersion [{data.get('GlueVersion')}] is not valid. (Service: "
-        f"AWSGlueJobExecutor; Status Code: 400; Error Code: InvalidInputException; Request ID: "
-        f"{request_id}; Proxy: null)"
-    )
-
-
-def _log_group(job: Mapping[str, Any], params: Mapping[str, Any], kind: str) -> str:
-    # Recorded log groups (docs/fidelity.md).
-    security = params.get("SecurityConfiguration", job.get("SecurityConfiguration"))
-    if security:
-        role = str(job.get("Role", "")).rsplit("/", 1)[-1]
-        return f"/aws-glue/jobs/{security}-role/{role}"
-    return "/aws-glue/python-jobs" if kind == "pythonshell" else "/aws-glue/jobs"

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from . import bookmarks as _bookmarks
 from . import tags as _tags
+from .bookmarks import JobBookmark
 from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .model import OPERATIONS
@@ -23,6 +25,7 @@ from .pagination import decode_token, encode_token
 from .rules import JobRules, check_tag_keys
 from .runs import JobRuns
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
+from .triggers import Triggers
 from .validation import validate
 from .versions import DEFAULT_GLUE_VERSION, GlueVersions
 
@@ -120,6 +123,7 @@ class GlueJobsService:
     ) -> None:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
+        self.triggers = Triggers(self.store)
         self.runs = JobRuns(self.store, self.rules)
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
@@ -136,8 +140,21 @@ class GlueJobsService:
             "TagResource": self._tagging(_tags.tag_resource),
             "UntagResource": self._tagging(_tags.untag_resource),
             "GetTags": self._tagging(_tags.get_tags),
+            "GetJobBookmark": self._bookmarks(_bookmarks.get),
+            "ResetJobBookmark": self._bookmarks(_bookmarks.reset),
+            **self._trigger_handlers(),
         }
         assert tuple(self._handlers) == OPERATIONS
+
+    @property
+    def runs(self) -> JobRuns:
+        return self._runs
+
+    @runs.setter
+    def runs(self, runs: JobRuns) -> None:
+        # Triggers start runs, and watch them end, through whichever JobRuns the service uses.
+        self._runs = runs
+        self.triggers.use(runs)
 
     def handle(self, operation: str, params: object, partition: Partition) -> Result:
         """Answer one request; raises GlueError for whatever Glue would refuse.
@@ -145,7 +162,23 @@ class GlueJobsService:
         ``params`` is handed over: the caller must not use it afterwards. Handlers get it
         validated, without null members, and keep parts of it (a job is built from the request).
         """
+        if self.triggers.scheduled:  # schedules fire lazily, before the request is answered
+            self.triggers.catch_up(_now())
         return self._handlers[operation](validate(operation, params), partition)
+
+    def _trigger_handlers(self) -> dict[str, Callable[[Params, Partition], Result]]:
+        t = self.triggers
+        return {
+            "CreateTrigger": lambda p, part: Result(t.create(p, part, _now())),
+            "UpdateTrigger": lambda p, part: Result(t.update(p, part, _now())),
+            "GetTrigger": lambda p, part: Result(t.get(p, part)),
+            "GetTriggers": lambda p, part: Result(t.page("GetTriggers", p, part)),
+            "BatchGetTriggers": lambda p, part: Result(t.batch_get(p, part)),
+            "ListTriggers": lambda p, part: Result(t.page("ListTriggers", p, part)),
+            "DeleteTrigger": lambda p, part: Result(t.delete(p, part)),
+            "StartTrigger": lambda p, part: Result(t.start(p, part, _now())),
+            "StopTrigger": lambda p, part: Result(t.stop(p, part)),
+        }
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -223,6 +256,15 @@ class GlueJobsService:
         def handle(params: Params, partition: Partition) -> Result:
             with self.store.lock:
                 return Result(operation(self.store, params, partition))
+
+        return handle
+
+    def _bookmarks(
+        self, operation: Callable[[dict[str, JobBookmark], Params], dict[str, Any]]
+    ) -> Callable[[Params, Partition], Result]:
+        def handle(params: Params, partition: Partition) -> Result:
+            with self.store.lock:
+                return Result(operation(self.store.jobs_of(partition).bookmarks, params))
 
         return handle
 

@@ -95,6 +95,7 @@ class ServiceState:
 
     def runs(self, partition: Partition, job_name: str | None) -> list[dict[str, Any]]:
         """One job's runs, or every job's, newest first (copies)."""
+        self.service.triggers.catch_up(service_now())  # scheduled triggers fire up to now
         with self.service.store.partition(partition) as jobs:
             if job_name is not None:
                 runs = list(jobs.runs.get(job_name, ()))
@@ -103,15 +104,20 @@ class ServiceState:
             runs.sort(key=lambda run: (run.data["StartedOn"], run.number))
             return [clone(run.data) for run in reversed(runs)]
 
+    def triggers(self, partition: Partition) -> dict[str, dict[str, Any]]:
+        """The partition's triggers by name, as GetTrigger shows them (copies), caught up."""
+        return self.service.triggers.all_of(partition, service_now())
+
     def script_runs(
         self,
         partition: Partition | None,
         job_name: str,
         states: tuple[str, ...],
         error_message: str | None,
+        logs: object = None,
     ) -> None:
         """Script a job's next runs; ``partition`` None scripts every job without a script."""
-        script = make_script(states, error_message)
+        script = make_script(states, error_message, logs)
         if partition is None:
             self.service.runs.default_script = script
             return

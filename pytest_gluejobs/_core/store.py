@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from .bookmarks import JobBookmark
+from .run_logs import LogGroups
 from .run_records import Run, RunIndex, Script
+from .trigger_rules import TriggerRecord
 
 #: (account_id, region): Glue keeps a separate set of jobs for each.
 Partition = tuple[str, str]
@@ -63,7 +66,17 @@ class JobRecord:
 class PartitionJobs:
     """One partition's jobs and their runs. Callers hold the store's lock while they use it."""
 
-    __slots__ = ("_run_indexes", "jobs", "names", "runs", "scripts", "tagged")
+    __slots__ = (
+        "_run_indexes",
+        "bookmarks",
+        "jobs",
+        "logs",
+        "names",
+        "runs",
+        "scripts",
+        "tagged",
+        "triggers",
+    )
 
     def __init__(self) -> None:
         self.jobs: dict[str, JobRecord] = {}
@@ -77,6 +90,12 @@ class PartitionJobs:
         self._run_indexes: dict[str, RunIndex] = {}
         #: The states the test scripted for a job's runs (kept when the job is deleted).
         self.scripts: dict[str, Script] = {}
+        #: Each job's bookmark entry (GetJobBookmark), once a run has recorded one.
+        self.bookmarks: dict[str, JobBookmark] = {}
+        #: What runs wrote to CloudWatch Logs: log group -> log stream (the run id) -> events.
+        self.logs: LogGroups = {}
+        #: The partition's triggers by name (CreateTrigger; _core/triggers.py).
+        self.triggers: dict[str, TriggerRecord] = {}
 
     def put(self, name: str, job: dict[str, Any], tags: dict[str, str] | None) -> None:
         current = self.jobs.get(name)
@@ -102,6 +121,7 @@ class PartitionJobs:
             return False
         self.runs.pop(name, None)
         self._run_indexes.pop(name, None)
+        self.bookmarks.pop(name, None)
         del self.names[bisect.bisect_left(self.names, name)]
         self._untag(name, record.tags, _NO_TAGS)
         return True

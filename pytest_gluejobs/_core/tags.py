@@ -9,6 +9,7 @@ UnsupportedOperation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -21,6 +22,9 @@ from .store import JobRecord, JobStore, Partition, PartitionJobs
 
 #: The most tags a resource may have (Glue developer guide, tags; model map maximum).
 MAX_TAGS = 50
+
+#: A tagged resource's name, its tags, and how to store its new tags.
+_Tagged = tuple[str, dict[str, str], Callable[[dict[str, str]], None]]
 
 _ARN = re.compile(r"arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):glue:([^:]*):([^:]*):(.*)", re.DOTALL)
 
@@ -54,6 +58,18 @@ def job_name_of(arn: object) -> str | None:
     return match.group(4)[len("job/") :]
 
 
+def _target(store: JobStore, arn: str, partition: Partition) -> _Tagged:
+    """The job or trigger an ARN names: its name, tags and how to store new tags."""
+    if _ARN.fullmatch(arn) and arn.startswith(resource_arn(partition, "trigger/")):
+        name = arn[len(resource_arn(partition, "trigger/")) :]
+        trigger = store.jobs_of(partition).triggers.get(name)
+        if trigger is None:
+            raise GlueError("EntityNotFoundException", f"Trigger {name} not found.")
+        return name, trigger.tags, lambda tags: setattr(trigger, "tags", tags)
+    jobs, name, record = _job(store, arn, partition)
+    return name, record.tags, lambda tags: jobs.put(name, record.data, tags)
+
+
 def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs, str, JobRecord]:
     match = _ARN.fullmatch(arn)
     if match is None:
@@ -70,8 +86,9 @@ def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs
         )
     if not resource.startswith("job/"):
         raise OutsideTheFake(
-            f"pytest-gluejobs fakes tags on Glue jobs only (arn:aws:glue:<region>:<account>:"
-            f"job/<name>); {arn[:200]} names another kind of resource."
+            "pytest-gluejobs fakes tags on Glue jobs and triggers only "
+            f"(arn:aws:glue:<region>:<account>:job/<name> or trigger/<name>); {arn[:200]} names "
+            "another kind of resource."
         )
     name = resource[len("job/") :]
     expected = resource_arn(partition, resource)
@@ -93,27 +110,27 @@ def _job(store: JobStore, arn: str, partition: Partition) -> tuple[PartitionJobs
 
 
 def tag_resource(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
-    jobs, name, record = _job(store, params["ResourceArn"], partition)
+    name, current, store_tags = _target(store, params["ResourceArn"], partition)
     added: dict[str, str] = params["TagsToAdd"]
     check_tag_keys(added)
-    tags = {**record.tags, **added}  # merged key by key, as observed of the real service
+    tags = {**current, **added}  # merged key by key, as observed of the real service
     if len(tags) > MAX_TAGS:
         raise invalid_input(
-            f"A job can have at most {MAX_TAGS} tags; {name} would have {len(tags)}. Remove some "
-            "with UntagResource first."
+            f"A resource can have at most {MAX_TAGS} tags; {name} would have {len(tags)}. Remove "
+            "some with UntagResource first."
         )
-    jobs.put(name, record.data, tags)
+    store_tags(tags)
     return {}
 
 
 def untag_resource(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
-    jobs, name, record = _job(store, params["ResourceArn"], partition)
+    _, current, store_tags = _target(store, params["ResourceArn"], partition)
     removed = set(params["TagsToRemove"])
     # Undocumented (docs/fidelity.md): removing an absent key is a no-op (idempotent clean-up).
-    jobs.put(name, record.data, {k: v for k, v in record.tags.items() if k not in removed})
+    store_tags({k: v for k, v in current.items() if k not in removed})
     return {}
 
 
 def get_tags(store: JobStore, params: dict[str, Any], partition: Partition) -> dict[str, Any]:
-    _, _, record = _job(store, params["ResourceArn"], partition)
-    return {"Tags": dict(record.tags)}  # always the key, {} when untagged (API_GetTags.html)
+    _, current, _ = _target(store, params["ResourceArn"], partition)
+    return {"Tags": dict(current)}  # always the key, {} when untagged (API_GetTags.html)

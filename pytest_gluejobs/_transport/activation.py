@@ -3,11 +3,14 @@
 Patches are in place while a fake is active or the guard is on, and gone otherwise: botocore's
 transport, signer, client creation and configured endpoint, moto's request hook, and aiobotocore's
 transport, signer and session. Modules imported later (moto, aiobotocore) are patched when they
-are imported, through post-import hooks registered once.
+are imported, through post-import hooks. A hook fires once; a module dropped from ``sys.modules``
+and imported again (pytester restores ``sys.modules`` after an in-process run) is a new module, so
+every activation arms a hook again for each such module that is not imported now.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping
 
@@ -25,7 +28,8 @@ from . import signing as _signing
 
 _lock = threading.RLock()
 _installed = False
-_hooks_registered = False
+#: Modules whose post-import hook is registered and has not fired yet.
+_armed: set[str] = set()
 
 #: Modules whose import may need a patch, and the installer that patches them.
 _LATE_IMPORTS = {
@@ -37,13 +41,23 @@ _LATE_IMPORTS = {
 
 
 def _on_import(module: object) -> None:
+    name = getattr(module, "__name__", "")
     with _lock:
+        _armed.discard(name)
         if _installed:
-            _LATE_IMPORTS[getattr(module, "__name__", "")]()
+            _LATE_IMPORTS[name]()
+
+
+def _arm_hooks() -> None:
+    for name in _LATE_IMPORTS:
+        if name not in _armed and name not in sys.modules:
+            _armed.add(name)
+            wrapt.register_post_import_hook(_on_import, name)
 
 
 def _install() -> None:
-    global _installed, _hooks_registered
+    global _installed
+    _arm_hooks()
     if _installed:
         return
     _installed = True
@@ -53,10 +67,6 @@ def _install() -> None:
     _client_creation.install()
     _moto_compat.install()
     _aiobotocore_transport.install()
-    if not _hooks_registered:
-        _hooks_registered = True
-        for name in _LATE_IMPORTS:
-            wrapt.register_post_import_hook(_on_import, name)
 
 
 def _uninstall() -> None:

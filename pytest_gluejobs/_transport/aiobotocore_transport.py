@@ -17,6 +17,7 @@ import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from . import interceptor as _interceptor
+from . import logs_transport as _logs
 
 #: (owner, attribute, original value) of every patch in place, to be put back in reverse order.
 _patched: list[tuple[Any, str, Any]] = []
@@ -42,7 +43,13 @@ def _async_response(request: AWSPreparedRequest, status: int, body: bytes) -> AW
 
 
 async def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if getattr(endpoint, "_endpoint_prefix", None) != "glue":
+    prefix = getattr(endpoint, "_endpoint_prefix", None)
+    if prefix != "glue":
+        if prefix == "logs":  # reads of Glue's own log groups are the fake's
+            request = args[0] if args else kwargs["request"]
+            logs = _logs.answer(endpoint, request, _async_response)
+            if logs is not None:
+                return logs
         _interceptor.passed_through()
         return await wrapped(*args, **kwargs)
     request = args[0] if args else kwargs["request"]
@@ -76,10 +83,16 @@ def _patch(owner: Any, attribute: str, value: Any) -> None:
 
 
 def install() -> None:
-    """Patch aiobotocore's endpoint if it is imported and not patched yet."""
+    """Patch aiobotocore's endpoint if it is imported and not patched yet.
+
+    Patched or not is read from the class itself: the module imported now may be a new one (a
+    module dropped from ``sys.modules`` and imported again), not the one patched before.
+    """
     module = sys.modules.get("aiobotocore.endpoint")
     endpoint_class = getattr(module, "AioEndpoint", None)
-    if endpoint_class is None or _patched:
+    if endpoint_class is None or isinstance(
+        endpoint_class.__dict__["_send"], wrapt.FunctionWrapper
+    ):
         return
     _patch(endpoint_class, "_send", wrapt.FunctionWrapper(endpoint_class.__dict__["_send"], _send))
     sleepers = [

@@ -14,12 +14,19 @@ import botocore.endpoint
 import wrapt
 
 from . import interceptor as _interceptor
+from . import logs_transport as _logs
 
 _original_send: Any = None
 
 
 def _send(wrapped: Any, endpoint: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if getattr(endpoint, "_endpoint_prefix", None) != "glue":
+    prefix = getattr(endpoint, "_endpoint_prefix", None)
+    if prefix != "glue":
+        if prefix == "logs":  # reads of Glue's own log groups are the fake's
+            request = args[0] if args else kwargs["request"]
+            logs = _logs.answer(endpoint, request, _interceptor.sync_response)
+            if logs is not None:
+                return logs
         _interceptor.passed_through()
         return wrapped(*args, **kwargs)
     request = args[0] if args else kwargs["request"]

@@ -140,6 +140,10 @@ class Interceptor:
         _last_call.set(call)  # botocore's back-off before retrying this attempt goes on it
         return build(request, error.status, answer)
 
+    def partition(self, endpoint: Any, request: AWSPreparedRequest) -> Partition:
+        """The (account, region) a request is for, as its signature names them."""
+        return self._partition(endpoint, request)
+
     def _partition(self, endpoint: Any, request: AWSPreparedRequest) -> Partition:
         account, region = self.default_partition
         auth = request.headers.get("Authorization")

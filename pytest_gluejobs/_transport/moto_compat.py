@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from . import logs_transport as _logs
 from . import registry as _registry
 
-_patched: tuple[Any, Any] | None = None
+_patched: list[tuple[Any, Any]] = []
 
 
 def _a_fake_answers() -> bool:
@@ -37,25 +38,25 @@ def _skipping_glue(original: Callable[..., Any]) -> Callable[..., Any]:
             and _a_fake_answers()
         ):
             return None
+        if _logs.is_glue_log_read(event_name, args[1] if len(args) > 1 else kwargs.get("request")):
+            return None
         return original(self, *args, **kwargs)
 
     return __call__
 
 
 def install() -> None:
-    global _patched
     module = sys.modules.get("moto.core.botocore_stubber")
     stubber_class = getattr(module, "BotocoreStubber", None)
-    if stubber_class is None or _patched is not None:
+    # Per class: the module imported now may be a new one, not the one patched before.
+    if stubber_class is None or any(patched is stubber_class for patched, _ in _patched):
         return
     original = stubber_class.__dict__["__call__"]
     stubber_class.__call__ = _skipping_glue(original)
-    _patched = (stubber_class, original)
+    _patched.append((stubber_class, original))
 
 
 def uninstall() -> None:
-    global _patched
-    if _patched is not None:
-        stubber_class, original = _patched
+    while _patched:
+        stubber_class, original = _patched.pop()
         stubber_class.__call__ = original
-        _patched = None

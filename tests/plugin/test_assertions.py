@@ -328,8 +328,8 @@ def test_an_unknown_operation_is_an_error_naming_the_seven(glue_jobs: Any, check
 
 
 def test_a_glue_operation_the_fake_does_not_implement_is_named_as_such(glue_jobs: Any) -> None:
-    with pytest.raises(ValueError, match="GetJobBookmark is a Glue operation the fake does not"):
-        glue_jobs.assert_not_called("GetJobBookmark")
+    with pytest.raises(ValueError, match="GetCrawler is a Glue operation the fake does not"):
+        glue_jobs.assert_not_called("GetCrawler")
 
 
 def test_assert_called_refuses_negative_times(glue_jobs: Any) -> None:

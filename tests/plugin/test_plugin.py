@@ -501,8 +501,8 @@ def test_a_machine_with_no_aws_configuration_works(
 
 def test_an_unsupported_glue_operation_raises_naming_it(glue_jobs: GlueJobsFake) -> None:
     glue = boto3.client("glue")
-    with pytest.raises(UnsupportedOperation, match="GetJobBookmark was called") as caught:
-        glue.get_job_bookmark(JobName="nightly")
+    with pytest.raises(UnsupportedOperation, match="GetCrawler was called") as caught:
+        glue.get_crawler(Name="nightly")
     assert isinstance(caught.value, NotImplementedError)
     assert "Nothing was sent to AWS" in str(caught.value)
     with pytest.raises(UnsupportedOperation, match="GetDatabases was called"):

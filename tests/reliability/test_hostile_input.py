@@ -44,7 +44,12 @@ from hypothesis import strategies as st
 
 from pytest_gluejobs import GlueJobsFake
 from pytest_gluejobs._core.errors import GlueError
-from pytest_gluejobs._core.model import OPERATIONS, declared_errors, operation_model
+from pytest_gluejobs._core.model import (
+    OPERATIONS,
+    TRIGGER_OPERATIONS,
+    declared_errors,
+    operation_model,
+)
 from pytest_gluejobs._core.shape_checks import EXTRA_WORKER_TYPES, java_regex
 from pytest_gluejobs._core.validation import validate
 
@@ -353,7 +358,25 @@ def valid_requests(operation: str) -> st.SearchStrategy[dict[str, Any]]:
         return create_requests()
     if operation == "UpdateJob":
         return st.fixed_dictionaries({"JobName": _job_names, "JobUpdate": job_definitions()})
+    if operation in ("CreateTrigger", "UpdateTrigger"):
+        return from_shape(input_shape(operation)).map(_inside_the_fake)  # type: ignore[no-any-return]
     return from_shape(input_shape(operation))  # type: ignore[no-any-return]
+
+
+def _inside_the_fake(request: dict[str, Any]) -> dict[str, Any]:
+    """A trigger request without workflows, EVENT triggers or crawlers: the fake raises
+    UnsupportedOperation for those, by design (docs/triggers.md)."""
+    request.pop("WorkflowName", None)
+    definition = request.get("TriggerUpdate", request)
+    if definition.get("Type") == "EVENT":
+        definition["Type"] = "ON_DEMAND"
+    for item in [
+        *definition.get("Actions", []),
+        *definition.get("Predicate", {}).get("Conditions", []),
+    ]:
+        for member in ("CrawlerName", "CrawlState"):
+            item.pop(member, None)
+    return request
 
 
 # -- what a request that Glue accepts must leave behind ------------------------------------------
@@ -722,7 +745,7 @@ def test_hostile_requests_under_injected_faults_get_a_glue_answer(
         Name="existing", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
     )
     glue_jobs.fail("*", "ThrottlingException", probability=0.3, seed=seed)
-    if operation not in ("GetJobs", "ListJobs"):
+    if operation not in ("GetJobs", "ListJobs", *TRIGGER_OPERATIONS):  # their requests name no job
         glue_jobs.fail(operation, job_name="existing")
         glue_jobs.fail(operation, "OperationTimeout", job_name="", times=1)
     before = state(glue_jobs)

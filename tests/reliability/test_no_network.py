@@ -108,8 +108,8 @@ def test_a_fault_that_clears_before_the_retries_run_out(
 
 
 def test_an_unsupported_operation(glue_jobs: GlueJobsFake, attempts: list[str]) -> None:
-    with pytest.raises(UnsupportedOperation, match="GetJobBookmark"):
-        boto3.client("glue").get_job_bookmark(JobName="j")
+    with pytest.raises(UnsupportedOperation, match="GetCrawler"):
+        boto3.client("glue").get_crawler(Name="j")
     assert attempts == []
 
 

@@ -118,6 +118,50 @@ def test_aiobotocore_imported_after_the_fake_started_is_patched(pytester: pytest
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+def test_aiobotocore_imported_again_after_pytester_dropped_it_is_patched(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytester restores sys.modules after an in-process run: a module it imported is dropped,
+    # and importing it again makes a new module. wrapt's post-import hook fires once, so the new
+    # module went unpatched and its request reached for the network.
+    pytest.importorskip("aiobotocore")
+    pytester.makeconftest(BLOCK_NETWORK)
+    pytester.makepyfile(
+        """
+        import asyncio
+        import sys
+
+        from conftest import ATTEMPTS
+
+        def _create_job():
+            from aiobotocore.session import get_session
+
+            async def call():
+                async with get_session().create_client("glue", region_name="us-east-1") as glue:
+                    await glue.create_job(
+                        Name="j", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}
+                    )
+
+            asyncio.run(asyncio.wait_for(call(), 10))
+
+        def test_first_import_then_dropped(glue_jobs):
+            _create_job()
+            assert list(glue_jobs.jobs) == ["j"]
+            for name in [name for name in sys.modules if name.startswith("aiobotocore")]:
+                del sys.modules[name]
+
+        def test_imported_again(glue_jobs):
+            assert "aiobotocore.endpoint" not in sys.modules
+            _create_job()
+            assert list(glue_jobs.jobs) == ["j"]
+            assert ATTEMPTS == []
+        """
+    )
+    # Unpatched, the request retries against the blocked network: bounded, it fails.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=2)
+
+
 def test_an_inner_pytest_session_leaves_the_outer_fake_active(
     glue_jobs: GlueJobsFake, pytester: pytest.Pytester, attempts: list[str]
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers import glue_error, job_params
 
-from pytest_gluejobs import GlueJobsFake
+from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 NAMES = [f"job-{i:02d}" for i in range(24)]
@@ -163,3 +163,21 @@ def test_loaded_runs_are_found_counted_and_stopped(glue_jobs: GlueJobsFake, glue
     stopped = glue.batch_stop_job_run(JobName="nightly", JobRunIds=[going])
     assert stopped["SuccessfulSubmissions"] == [{"JobName": "nightly", "JobRunId": going}]
     assert all_runs(glue, 2) == [second, going, done]
+
+
+def test_runs_started_after_a_load_are_indexed_once_each(glue: Any) -> None:
+    # The loaded runs' ids are the ones a new fake draws first, so each start here draws again.
+    with mock_glue_jobs() as first:
+        first.add_job(**job_params(ExecutionProperty={"MaxConcurrentRuns": 10}))
+        loaded = [glue.start_job_run(JobName="nightly")["JobRunId"] for _ in range(3)]
+        saved = first.snapshot(timestamps=True)
+    with mock_glue_jobs() as second:
+        second.load(saved)
+        # Up to the limit: the 3 loaded runs and 7 started ones, none ended (nothing read yet).
+        started = [glue.start_job_run(JobName="nightly")["JobRunId"] for _ in range(7)]
+        with glue_error(glue, "ConcurrentRunsExceededException"):
+            glue.start_job_run(JobName="nightly")
+        assert not set(started) & set(loaded)
+        assert all_runs(glue, 3) == started[::-1] + loaded[::-1]
+        for run_id in started + loaded:
+            assert glue.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]["Id"] == run_id

@@ -63,7 +63,8 @@ def test_a_job_of_another_partition_is_not_found(
 
 
 def test_tags_on_other_resources_are_not_faked(glue_jobs: GlueJobsFake, glue: Any) -> None:
-    with pytest.raises(UnsupportedOperation, match=r"tags on Glue jobs only.*Nothing was sent"):
+    message = r"tags on Glue jobs and triggers only.*Nothing was sent"
+    with pytest.raises(UnsupportedOperation, match=message):
         glue.get_tags(ResourceArn="arn:aws:glue:us-east-1:123456789012:crawler/nightly")
 
 

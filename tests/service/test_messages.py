@@ -133,7 +133,7 @@ def test_public_names_are_importable_and_shown_as_such() -> None:
 
 def test_unsupported_operation_says_how_to_make_the_call_anyway(glue_jobs: GlueJobsFake) -> None:
     with pytest.raises(UnsupportedOperation) as caught:
-        boto3.client("glue").get_job_bookmark(JobName="nightly")
+        boto3.client("glue").get_crawler(Name="nightly")
     message = str(caught.value)
     assert "Nothing was sent to AWS" in message
     assert "glue_jobs.stop()" in message and "unittest.mock.patch" in message

@@ -168,9 +168,9 @@ def test_an_operation_the_fake_does_not_implement_raises_and_sends_nothing(
 ) -> None:
     async def call() -> None:
         async with aio_client() as glue:
-            await glue.get_job_bookmark(JobName="j")
+            await glue.get_crawler(Name="j")
 
-    with pytest.raises(UnsupportedOperation, match="GetJobBookmark"):
+    with pytest.raises(UnsupportedOperation, match="GetCrawler"):
         run(call())
     assert attempts == []
 

@@ -277,8 +277,8 @@ def test_an_error_the_operation_does_not_declare_is_refused_listing_the_choices(
 
 
 def test_an_unknown_operation_is_refused(glue_jobs: Any) -> None:
-    with pytest.raises(ValueError, match="'GetJobBookmark' is not an operation") as caught:
-        glue_jobs.fail("GetJobBookmark")
+    with pytest.raises(ValueError, match="'GetCrawler' is not an operation") as caught:
+        glue_jobs.fail("GetCrawler")
     for operation in ("CreateJob", "UpdateJob", "BatchGetJobs", "'*'"):
         assert operation in str(caught.value)
 

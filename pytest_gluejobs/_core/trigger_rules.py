@@ -1,0 +1,116 @@
+"""What a stored trigger holds, and the rules a trigger definition must meet to be stored.
+
+Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html and
+https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Glue's messages for these refusals are
+not on record; the fake's are listed as unverified in docs/fidelity.md ("Triggers").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from datetime import datetime
+from typing import Any
+
+from . import cron
+from .errors import GlueError, OutsideTheFake, invalid_input
+
+
+class TriggerRecord:
+    """A stored trigger: ``data`` as GetTrigger shows it, its tags, and what firing needs.
+
+    ``next_fire`` is a SCHEDULED trigger's next time while it is activated; ``activated_on`` is
+    when a CONDITIONAL one was last activated (runs that ended before it do not count);
+    ``consumed`` holds the ids of the runs a firing has already used.
+    """
+
+    __slots__ = ("activated_on", "consumed", "data", "next_fire", "tags")
+
+    def __init__(self, data: dict[str, Any], tags: dict[str, str]) -> None:
+        self.data = data
+        self.tags = tags
+        self.next_fire: datetime | None = None
+        self.activated_on: datetime | None = None
+        self.consumed: set[str] = set()
+
+
+def outside_the_fake(field: str, why: str) -> OutsideTheFake:
+    return OutsideTheFake(
+        f"pytest-gluejobs fakes triggers that start jobs, outside workflows; {field} {why}. "
+        "Leave it out, or test that part against AWS."
+    )
+
+
+def check_definition(trigger: Mapping[str, Any], jobs: Container[str]) -> cron.Cron | None:
+    """Refuse a definition Glue would refuse (or the fake does not fake); its parsed Schedule."""
+    kind = trigger["Type"]
+    if trigger.get("WorkflowName"):
+        raise outside_the_fake("WorkflowName", "names a workflow, which the fake has not")
+    if kind == "EVENT":
+        raise outside_the_fake("Type EVENT", "belongs to workflows started by EventBridge events")
+    schedule = trigger.get("Schedule")
+    if kind == "SCHEDULED" and not schedule:
+        raise invalid_input(
+            "A SCHEDULED trigger needs a Schedule, e.g. Schedule='cron(0 12 * * ? *)'."
+        )
+    if kind == "ON_DEMAND" and schedule:
+        raise invalid_input(
+            "An ON_DEMAND trigger takes no Schedule: it fires only on StartTrigger. "
+            "Use Type='SCHEDULED' for a schedule."
+        )
+    if kind == "CONDITIONAL":
+        _check_predicate(trigger.get("Predicate"))
+    parsed = None
+    if kind == "SCHEDULED":
+        try:
+            parsed = cron.parse(str(schedule))
+        except cron.CronError as error:
+            raise invalid_input(str(error)) from None
+    _check_actions(trigger["Actions"], jobs)
+    return parsed
+
+
+def _check_predicate(predicate: Mapping[str, Any] | None) -> None:
+    conditions = (predicate or {}).get("Conditions") or []
+    if not conditions:
+        raise invalid_input(
+            "A CONDITIONAL trigger needs a Predicate with at least one condition, e.g. "
+            "Predicate={'Conditions': [{'LogicalOperator': 'EQUALS', 'JobName': 'extract', "
+            "'State': 'SUCCEEDED'}]}."
+        )
+    assert predicate is not None
+    if len(conditions) > 1 and not predicate.get("Logical"):
+        raise invalid_input(
+            "Predicate.Logical is required when a predicate has more than one condition "
+            "(AND: all of them, ANY: any of them)."
+        )
+    for condition in conditions:
+        if condition.get("CrawlerName") or condition.get("CrawlState"):
+            raise outside_the_fake(
+                "a condition on a crawler (CrawlerName, CrawlState)", "watches a crawler"
+            )
+        if not condition.get("JobName") or not condition.get("State"):
+            raise invalid_input(
+                "Each condition of a Predicate needs a JobName and a State, e.g. "
+                "{'LogicalOperator': 'EQUALS', 'JobName': 'extract', 'State': 'SUCCEEDED'}."
+            )
+
+
+def _check_actions(actions: list[Mapping[str, Any]], jobs: Container[str]) -> None:
+    if not actions:
+        raise invalid_input(
+            "A trigger needs at least one action, e.g. Actions=[{'JobName': 'load'}]."
+        )
+    for action in actions:
+        if action.get("CrawlerName"):
+            raise outside_the_fake("an action with CrawlerName", "starts a crawler")
+        name = action.get("JobName")
+        if not name:
+            raise invalid_input(
+                "Each action of a trigger needs a JobName, e.g. {'JobName': 'load'}."
+            )
+        if name not in jobs:
+            raise GlueError(
+                "EntityNotFoundException",
+                f"Job {name} not found: a trigger's actions must name existing jobs "
+                "(create the job first).",
+            )

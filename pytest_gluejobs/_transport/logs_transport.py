@@ -1,0 +1,86 @@
+"""CloudWatch Logs requests that read Glue's own log groups, answered from the fake's run logs.
+
+While a fake is active, a request from a Logs endpoint (JSON 1.1, ``X-Amz-Target:
+Logs_20140328.<Operation>``) that reads one of Glue's log groups with GetLogEvents,
+FilterLogEvents or DescribeLogStreams is answered here, so an orchestrator streaming a run's
+output finds what the test scripted. Every other Logs request (another group, another operation)
+goes on untouched: to moto when moto is active, else wherever it was going.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from .._core import run_logs as _run_logs
+from .._core.jsondata import as_bytes
+from .._core.store import to_json
+from . import interceptor as _interceptor
+from . import registry as _registry
+
+_TARGET_PREFIX = "Logs_20140328."
+
+
+def glue_log_read(request: AWSPreparedRequest) -> tuple[str, dict[str, Any]] | None:
+    """(operation, params) of a request that reads a Glue log group the fake answers, else None."""
+    target = request.headers.get("X-Amz-Target")
+    if isinstance(target, bytes):
+        target = target.decode("utf-8", "replace")
+    if not isinstance(target, str) or not target.startswith(_TARGET_PREFIX):
+        return None
+    operation = target[len(_TARGET_PREFIX) :]
+    if operation not in _run_logs.OPERATIONS:
+        return None
+    body = as_bytes(request.body)
+    if not isinstance(body, (bytes, str)):
+        return None
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(params, dict):
+        return None
+    if not _run_logs.is_glue_log_group(_run_logs.group_named(params)):
+        return None
+    return operation, params
+
+
+def answer(
+    endpoint: Any, request: AWSPreparedRequest, build: _interceptor.ResponseBuilder
+) -> AWSResponse | None:
+    """The active fake's answer to a read of a Glue log group; None lets the request go on."""
+    interceptor = _registry.current()
+    if not isinstance(interceptor, _interceptor.Interceptor):
+        return None
+    read = glue_log_read(request)
+    if read is None:
+        return None
+    operation, params = read
+    account, region = interceptor.partition(endpoint, request)
+    arn_partition = "aws-cn" if region.startswith("cn-") else "aws"
+    if region.startswith("us-gov-"):
+        arn_partition = "aws-us-gov"
+    try:
+        with interceptor.service.store.partition((account, region)) as jobs:
+            body = to_json(
+                _run_logs.answer(
+                    operation, params, jobs.logs, f"arn:{arn_partition}:logs:{region}:{account}:"
+                )
+            )
+    except _run_logs.LogsError as error:
+        return build(request, 400, to_json({"__type": error.code, "message": error.message}))
+    _interceptor.passed_through()
+    return build(request, 200, body)
+
+
+def is_glue_log_read(event_name: object, request: object) -> bool:
+    """Whether moto's request hook should leave this request to the fake (see moto_compat)."""
+    return (
+        isinstance(event_name, str)
+        and event_name.startswith("before-send.cloudwatch-logs.")
+        and isinstance(request, AWSPreparedRequest)
+        and _registry.current_or_none() is not None
+        and glue_log_read(request) is not None
+    )
