@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import glue_error, job_params
+from helpers import glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import block_network, glue_error, job_params
+from helpers import block_network, glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 

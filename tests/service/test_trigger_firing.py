@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import glue_error, job_params
+from helpers import glue_error, job_params
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
