@@ -35,7 +35,8 @@ _real_sleep = time.sleep
 
 def _real_monotonic() -> float:
     # Read from freezegun at call time: freezegun replaces every module's copy of it while frozen.
-    now: float = freezegun.api.real_monotonic()
+    # (Through vars(): freezegun's type stubs declare it only from 1.5 on.)
+    now: float = vars(freezegun.api)["real_monotonic"]()
     return now
 
 
@@ -70,7 +71,8 @@ def _micros(seconds: float) -> timedelta:
 
 def _parse(when: str | datetime | date | timedelta) -> datetime:
     """The instant ``when`` names, as freezegun reads it (naive UTC)."""
-    parsed: datetime = freezegun.freeze_time(when).time_to_freeze
+    # Through vars(): freezegun's type stubs declare it only from 1.5 on.
+    parsed: datetime = vars(freezegun.freeze_time(when))["time_to_freeze"]
     return parsed
 
 
