@@ -48,6 +48,11 @@ _UNSET_WHILE_ACTIVE = (
     # It would make child processes ignore AWS_ENDPOINT_URL_GLUE.
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 )
+#: What every fake does to the environment while active, besides its region and endpoint.
+_ENVIRON_WHILE_ACTIVE: dict[str, str | None] = {
+    **dict.fromkeys(_UNSET_WHILE_ACTIVE),
+    **_SET_WHILE_ACTIVE,
+}
 
 
 def active_fake_count() -> int:
@@ -136,8 +141,7 @@ class GlueJobsFake(StateHelpers):
         The fake answers the requests of the thread or asyncio task that starts it (and of the
         tasks and threads it starts); the environment variables it sets are the process's.
         """
-        environ: dict[str, str | None] = dict.fromkeys(_UNSET_WHILE_ACTIVE)
-        environ.update(_SET_WHILE_ACTIVE)
+        environ = _ENVIRON_WHILE_ACTIVE.copy()
         environ["AWS_DEFAULT_REGION"] = self.region
         # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
         environ["AWS_REGION"] = self.region

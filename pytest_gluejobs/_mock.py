@@ -61,13 +61,12 @@ class mock_glue_jobs:
     def _leaving_block(self) -> GlueJobsFake:
         """The fake of the block being left: the newest this thread or task entered."""
         with self._lock:
-            here = [owner for owner in _activation.owners_here() if owner in self._active]
-            if here:
-                fake = here[-1]
-            elif len(self._active) == 1:
-                # Left from another task than it was entered in (an async fixture's teardown, say):
-                # no other block is inside, so it is this one.
+            if len(self._active) == 1:
+                # No other block is inside, so it is this one, also when it is left from another
+                # task than it was entered in (an async fixture's teardown, say).
                 fake = self._active[0]
+            elif here := [owner for owner in _activation.owners_here() if owner in self._active]:
+                fake = here[-1]
             else:
                 raise RuntimeError(
                     f"mock_glue_jobs: {len(self._active)} blocks are inside this one "

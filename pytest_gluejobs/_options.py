@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from ._core.versions import DEFAULT_GLUE_VERSION, GlueVersions
+from ._core.versions import DEFAULT_GLUE_VERSION, glue_versions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -77,7 +77,7 @@ class FakeOptions:
             raise TypeError(f"extra_glue_versions must hold strings only; got {extra!r}.")
         object.__setattr__(self, "extra_glue_versions", tuple(extra))
         try:
-            versions = GlueVersions(tuple(extra))
+            versions = glue_versions(tuple(extra))
         except ValueError as error:
             raise ValueError(f"extra_glue_versions: {error}") from None
         if not isinstance(self.default_glue_version, str):

@@ -27,7 +27,7 @@ from .runs import JobRuns
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from .triggers import Triggers
 from .validation import validate
-from .versions import DEFAULT_GLUE_VERSION, GlueVersions
+from .versions import DEFAULT_GLUE_VERSION, glue_versions
 
 #: Page size when MaxResults is omitted. Glue does not document it (docs/fidelity.md).
 DEFAULT_PAGE_SIZE = 100
@@ -121,30 +121,10 @@ class GlueJobsService:
         default_glue_version: str = DEFAULT_GLUE_VERSION,
         extra_glue_versions: tuple[str, ...] = (),
     ) -> None:
-        self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
+        self.rules = JobRules(default_glue_version, glue_versions(extra_glue_versions))
         self.store = JobStore()
         self.triggers = Triggers(self.store)
         self.runs = JobRuns(self.store, self.rules)
-        self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
-            "CreateJob": self._create_job,
-            "UpdateJob": self._update_job,
-            "GetJob": self._get_job,
-            "GetJobs": self._get_jobs,
-            "DeleteJob": self._delete_job,
-            "ListJobs": self._list_jobs,
-            "BatchGetJobs": self._batch_get_jobs,
-            "StartJobRun": self._start_job_run,
-            "GetJobRun": self._get_job_run,
-            "GetJobRuns": self._get_job_runs,
-            "BatchStopJobRun": self._batch_stop_job_run,
-            "TagResource": self._tagging(_tags.tag_resource),
-            "UntagResource": self._tagging(_tags.untag_resource),
-            "GetTags": self._tagging(_tags.get_tags),
-            "GetJobBookmark": self._bookmarks(_bookmarks.get),
-            "ResetJobBookmark": self._bookmarks(_bookmarks.reset),
-            **self._trigger_handlers(),
-        }
-        assert tuple(self._handlers) == OPERATIONS
 
     @property
     def runs(self) -> JobRuns:
@@ -164,21 +144,7 @@ class GlueJobsService:
         """
         if self.triggers.scheduled:  # schedules fire lazily, before the request is answered
             self.triggers.catch_up(_now())
-        return self._handlers[operation](validate(operation, params), partition)
-
-    def _trigger_handlers(self) -> dict[str, Callable[[Params, Partition], Result]]:
-        t = self.triggers
-        return {
-            "CreateTrigger": lambda p, part: Result(t.create(p, part, _now())),
-            "UpdateTrigger": lambda p, part: Result(t.update(p, part, _now())),
-            "GetTrigger": lambda p, part: Result(t.get(p, part)),
-            "GetTriggers": lambda p, part: Result(t.page("GetTriggers", p, part)),
-            "BatchGetTriggers": lambda p, part: Result(t.batch_get(p, part)),
-            "ListTriggers": lambda p, part: Result(t.page("ListTriggers", p, part)),
-            "DeleteTrigger": lambda p, part: Result(t.delete(p, part)),
-            "StartTrigger": lambda p, part: Result(t.start(p, part, _now())),
-            "StopTrigger": lambda p, part: Result(t.stop(p, part)),
-        }
+        return _HANDLERS[operation](self, validate(operation, params), partition)
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -250,24 +216,6 @@ class GlueJobsService:
         with self.store.lock:
             return Result(self.runs.stop(params, partition, _now()))
 
-    def _tagging(
-        self, operation: Callable[[JobStore, Params, Partition], dict[str, Any]]
-    ) -> Callable[[Params, Partition], Result]:
-        def handle(params: Params, partition: Partition) -> Result:
-            with self.store.lock:
-                return Result(operation(self.store, params, partition))
-
-        return handle
-
-    def _bookmarks(
-        self, operation: Callable[[dict[str, JobBookmark], Params], dict[str, Any]]
-    ) -> Callable[[Params, Partition], Result]:
-        def handle(params: Params, partition: Partition) -> Result:
-            with self.store.lock:
-                return Result(operation(self.store.jobs_of(partition).bookmarks, params))
-
-        return handle
-
     # -- reads ----------------------------------------------------------------------------------
 
     def _get_job(self, params: Params, partition: Partition) -> Result:
@@ -329,3 +277,53 @@ class GlueJobsService:
                 page.append(name)
         next_token = encode_token(operation, partition, tags, page[-1]) if more else None
         return page, next_token
+
+
+Handler = Callable[[GlueJobsService, Params, Partition], Result]
+
+
+def _on_tags(operation: Callable[[JobStore, Params, Partition], dict[str, Any]]) -> Handler:
+    def handle(service: GlueJobsService, params: Params, partition: Partition) -> Result:
+        with service.store.lock:
+            return Result(operation(service.store, params, partition))
+
+    return handle
+
+
+def _on_bookmarks(operation: Callable[[dict[str, JobBookmark], Params], dict[str, Any]]) -> Handler:
+    def handle(service: GlueJobsService, params: Params, partition: Partition) -> Result:
+        with service.store.lock:
+            return Result(operation(service.store.jobs_of(partition).bookmarks, params))
+
+    return handle
+
+
+#: Each operation's handler, made once: a service is made per fake, and per reset.
+_HANDLERS: dict[str, Handler] = {
+    "CreateJob": GlueJobsService._create_job,
+    "UpdateJob": GlueJobsService._update_job,
+    "GetJob": GlueJobsService._get_job,
+    "GetJobs": GlueJobsService._get_jobs,
+    "DeleteJob": GlueJobsService._delete_job,
+    "ListJobs": GlueJobsService._list_jobs,
+    "BatchGetJobs": GlueJobsService._batch_get_jobs,
+    "StartJobRun": GlueJobsService._start_job_run,
+    "GetJobRun": GlueJobsService._get_job_run,
+    "GetJobRuns": GlueJobsService._get_job_runs,
+    "BatchStopJobRun": GlueJobsService._batch_stop_job_run,
+    "TagResource": _on_tags(_tags.tag_resource),
+    "UntagResource": _on_tags(_tags.untag_resource),
+    "GetTags": _on_tags(_tags.get_tags),
+    "GetJobBookmark": _on_bookmarks(_bookmarks.get),
+    "ResetJobBookmark": _on_bookmarks(_bookmarks.reset),
+    "CreateTrigger": lambda s, p, part: Result(s.triggers.create(p, part, _now())),
+    "UpdateTrigger": lambda s, p, part: Result(s.triggers.update(p, part, _now())),
+    "GetTrigger": lambda s, p, part: Result(s.triggers.get(p, part)),
+    "GetTriggers": lambda s, p, part: Result(s.triggers.page("GetTriggers", p, part)),
+    "BatchGetTriggers": lambda s, p, part: Result(s.triggers.batch_get(p, part)),
+    "ListTriggers": lambda s, p, part: Result(s.triggers.page("ListTriggers", p, part)),
+    "DeleteTrigger": lambda s, p, part: Result(s.triggers.delete(p, part)),
+    "StartTrigger": lambda s, p, part: Result(s.triggers.start(p, part, _now())),
+    "StopTrigger": lambda s, p, part: Result(s.triggers.stop(p, part)),
+}
+assert tuple(_HANDLERS) == OPERATIONS

@@ -103,3 +103,12 @@ class GlueVersions:
             f"@pytest.mark.glue_jobs(extra_glue_versions=['{name}']) (it then follows the "
             f"rules of {KNOWN[-1].name}), and tell pytest-gluejobs so the table can learn it."
         )
+
+
+#: The versions of a fake that adds none (most fakes): made once, as nothing changes it.
+_KNOWN_ONLY = GlueVersions()
+
+
+def glue_versions(extra: tuple[str, ...] = ()) -> GlueVersions:
+    """The versions a fake accepts: the table, plus ``extra`` (ValueError if one is malformed)."""
+    return GlueVersions(extra) if extra else _KNOWN_ONLY

@@ -131,6 +131,8 @@ _FAKES_BEFORE = pytest.StashKey[int]()
 _GUARDED = pytest.StashKey[bool]()
 #: The ini options' values, by the keyword of the glue_jobs marker they set the default of.
 _INI_VALUES = pytest.StashKey[dict[str, Any]]()
+#: The set-up those values make, checked once: every test without a glue_jobs marker gets it.
+_INI_SETUP = pytest.StashKey[TestSetup]()
 _INI = {
     "region": "glue_jobs_region",
     "account_id": "glue_jobs_account_id",
@@ -146,7 +148,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _GLUE_FAULT_MARKER)
     values = {keyword: config.getini(name) for keyword, name in _INI.items()}
     try:
-        TestSetup.from_keywords(values, "pytest-gluejobs's ini options (glue_jobs_*)")
+        config.stash[_INI_SETUP] = TestSetup.from_keywords(
+            values, "pytest-gluejobs's ini options (glue_jobs_*)"
+        )
     except (TypeError, ValueError) as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[_INI_VALUES] = values
@@ -223,9 +227,12 @@ def pytest_runtest_protocol(item: pytest.Item) -> Any:
 
 
 def _setup(request: pytest.FixtureRequest) -> TestSetup:
+    markers = list(request.node.iter_markers("glue_jobs"))
+    if not markers:
+        return request.config.stash[_INI_SETUP]
     ini: dict[str, Any] = request.config.stash[_INI_VALUES]
     values = dict(ini)
-    for marker in reversed(list(request.node.iter_markers("glue_jobs"))):
+    for marker in reversed(markers):
         if marker.args:
             raise TypeError(
                 f"@pytest.mark.glue_jobs takes keywords only; got positional {marker.args!r}."
