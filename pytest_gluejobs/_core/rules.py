@@ -246,13 +246,11 @@ class JobRules:
                 )
         python = command.get("PythonVersion")
         if python is not None:
-            ended = dict(kind.python_end_of_life).get(python)
-            allowed = [
-                v
-                for v in kind.python_versions
-                if not self._python_ended(dict(kind.python_end_of_life).get(v), today)
-            ]
-            if python not in kind.python_versions or self._python_ended(ended, today):
+            ends = dict(kind.python_end_of_life)
+            if python not in kind.python_versions or self._python_ended(ends.get(python), today):
+                allowed = [
+                    v for v in kind.python_versions if not self._python_ended(ends.get(v), today)
+                ]
                 raise invalid_input(
                     f"PythonVersion {python} is not supported. Choose from one of the "
                     f"following: [{', '.join(allowed)}]"
