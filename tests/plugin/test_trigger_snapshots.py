@@ -126,6 +126,25 @@ def test_a_fake_without_triggers_snapshots_as_it_always_did(
     assert list(glue_jobs.snapshot()) == [HERE]
 
 
+def test_snapshot_first_fires_the_schedules_due_as_runs_and_triggers_do(
+    glue_jobs: GlueJobsFake, glue: Any
+) -> None:
+    clock = glue_jobs.freeze_time(T0)
+    glue.create_job(**job_params("extract"))
+    glue.create_trigger(
+        Name="hourly",
+        Type="SCHEDULED",
+        Schedule="cron(0 * * * ? *)",
+        StartOnCreation=True,
+        Actions=[{"JobName": "extract"}],
+    )
+    clock.tick(timedelta(hours=1))  # no Glue request after this
+
+    (run,) = glue_jobs.snapshot(timestamps=True)[HERE]["extract"]["Runs"]
+
+    assert (run["TriggerName"], run["StartedOn"]) == ("hourly", "2026-03-01T13:00:00+00:00")
+
+
 # -- load(): the round trip -----------------------------------------------------------------------
 
 
