@@ -1,8 +1,9 @@
 """What a stored trigger holds, and the rules a trigger definition must meet to be stored.
 
 Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html and
-https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Glue's messages for these refusals are
-not on record; the fake's are listed as unverified in docs/fidelity.md ("Triggers").
+https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Where a refusal's text is quoted from
+a real Glue answer, the fake uses it (the source is beside it); the others are the fake's, listed as
+unverified in docs/fidelity.md ("Triggers").
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ def check_definition(trigger: Mapping[str, Any], jobs: Container[str]) -> cron.C
         except cron.CronError as error:
             raise invalid_input(str(error)) from None
     _check_actions(trigger["Actions"], jobs)
+    if kind == "CONDITIONAL":
+        watched = {condition.get("JobName") for condition in trigger["Predicate"]["Conditions"]}
+        if any(action.get("JobName") in watched for action in trigger["Actions"]):
+            # Glue's text, quoted in https://github.com/hashicorp/terraform-provider-aws/issues/39571
+            raise invalid_input("Job cannot be a Predicate and Action for Conditional Trigger.")
     return parsed
 
 
@@ -101,11 +107,19 @@ def _check_predicate(predicate: Mapping[str, Any] | None) -> None:
             raise outside_the_fake(
                 "a condition on a crawler (CrawlerName, CrawlState)", "watches a crawler"
             )
-        if not condition.get("JobName") or not condition.get("State"):
+        if not condition.get("LogicalOperator"):
+            # Glue's text, quoted in https://github.com/aws/aws-cdk/issues/34652 (a condition
+            # without LogicalOperator, though the model marks it optional).
+            raise invalid_input("Logical operator cannot be null or empty")
+        if not condition.get("JobName"):
             raise invalid_input(
                 "Each condition of a Predicate needs a JobName and a State, e.g. "
                 "{'LogicalOperator': 'EQUALS', 'JobName': 'extract', 'State': 'SUCCEEDED'}."
             )
+        if not condition.get("State"):
+            # Glue's text, quoted in
+            # https://github.com/hashicorp/terraform-provider-aws/issues/43013 (for a crawler's).
+            raise invalid_input("State cannot be null or empty")
 
 
 def _check_actions(actions: list[Mapping[str, Any]], jobs: Container[str]) -> None:

@@ -73,6 +73,57 @@ def test_glue_refuses_a_definition_that_does_not_fit_its_type(
     assert glue_jobs.triggers() == {}
 
 
+def conditional(*conditions: dict[str, str], action: str = "load") -> dict[str, Any]:
+    return {
+        "Name": "t",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Logical": "AND", "Conditions": list(conditions)},
+        "Actions": [{"JobName": action}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("definition", "message"),
+    [
+        # https://github.com/aws/aws-cdk/issues/34652: a condition without LogicalOperator.
+        (
+            conditional({"JobName": "extract", "State": "SUCCEEDED"}),
+            "Logical operator cannot be null or empty",
+        ),
+        # https://github.com/hashicorp/terraform-provider-aws/issues/43013 (a crawler's condition
+        # there; the same text for a job's is inferred).
+        (
+            conditional({"LogicalOperator": "EQUALS", "JobName": "extract"}),
+            "State cannot be null or empty",
+        ),
+        # https://github.com/hashicorp/terraform-provider-aws/issues/39571
+        (
+            conditional(
+                {"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"},
+                action="extract",
+            ),
+            "Job cannot be a Predicate and Action for Conditional Trigger.",
+        ),
+    ],
+)
+def test_glue_refuses_a_predicate_with_its_own_words(
+    jobs: Any, glue_jobs: GlueJobsFake, definition: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(jobs.exceptions.InvalidInputException) as refused:
+        jobs.create_trigger(**definition)
+    assert refused.value.response["Error"]["Message"] == message
+    assert glue_jobs.triggers() == {}
+
+
+def test_update_trigger_refuses_a_job_watched_and_started(jobs: Any) -> None:
+    jobs.create_trigger(
+        **conditional({"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"})
+    )
+    with pytest.raises(jobs.exceptions.InvalidInputException, match="Predicate and Action"):
+        jobs.update_trigger(Name="t", TriggerUpdate={"Actions": [{"JobName": "extract"}]})
+    assert jobs.get_trigger(Name="t")["Trigger"]["Actions"] == [{"JobName": "load"}]
+
+
 def test_an_action_naming_a_missing_job_is_refused(jobs: Any) -> None:
     with glue_error(jobs, "EntityNotFoundException", "missing"):
         jobs.create_trigger(**on_demand("t", job="missing"))
