@@ -62,13 +62,18 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-#: Triggers of each type and state the fake shows, as (name, CreateTrigger parameters) made from
-#: the first and last job of a snapshot
+#: Triggers of each type and state the fake shows, made by _trigger
 #: (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTrigger.html).
 TRIGGER_KINDS = ("on-demand", "conditional", "and", "any", "scheduled", "stopped")
+#: The job every trigger starts: one no predicate watches, as Glue requires ("Job cannot be a
+#: Predicate and Action for Conditional Trigger.", quoted in
+#: https://github.com/hashicorp/terraform-provider-aws/issues/39571).
+DOWNSTREAM = "downstream"
 
 
 def _trigger(kind: str, first: str, last: str, ending: str) -> dict[str, Any]:
+    """CreateTrigger parameters for a trigger of ``kind`` that watches ``first`` and ``last``."""
+
     def watching(job: str, state: str) -> dict[str, str]:
         return {"LogicalOperator": "EQUALS", "JobName": job, "State": state}
 
@@ -100,7 +105,7 @@ def _trigger(kind: str, first: str, last: str, ending: str) -> dict[str, Any]:
     return {
         "Name": f"{kind}-trigger",
         "StartOnCreation": kind != "on-demand",
-        "Actions": [{"JobName": last, "Arguments": {"--by": kind}}],
+        "Actions": [{"JobName": DOWNSTREAM, "Arguments": {"--by": kind}}],
         **definitions[kind],
     }
 
@@ -116,8 +121,8 @@ def _made_by_the_fake(
 
     Runs end ``ending`` (a FAILED run of a job with MaxRetries is retried); one is stopped, one
     finished by hand; with ``updated`` every job is updated (UpdateJob) after its runs (a minute
-    later each: every-minute schedules fire). ``triggers`` (of TRIGGER_KINDS) start the last
-    job, watching the first and the last, from before the first run; the ON_DEMAND one is
+    later each: every-minute schedules fire). ``triggers`` (of TRIGGER_KINDS) start a job of
+    their own, watching the first and the last, from before the first run; the ON_DEMAND one is
     started once, the stopped one stopped; then the runs of the first and last job are listed
     (GetJobRuns) three times, so that they end and the triggers watching them fire.
     """
@@ -132,6 +137,13 @@ def _made_by_the_fake(
                 {} if kind == "queued" else {"ExecutionProperty": {"MaxConcurrentRuns": 9}}
             )
             glue.create_job(Name=name, Role="GlueRole", **side_by_side, **KINDS[kind])
+        if triggers:
+            glue.create_job(
+                Name=DOWNSTREAM,
+                Role="GlueRole",
+                Command=command("glueetl"),
+                ExecutionProperty={"MaxConcurrentRuns": 50},
+            )
         for trigger in triggers:
             glue.create_trigger(**_trigger(trigger, names[0], names[-1], ending))
         if "on-demand" in triggers:
