@@ -314,6 +314,13 @@ REFUSED = [
         id="no-logical",
     ),
     pytest.param(
+        "after-extract",
+        _action_job("extract"),
+        # Glue's text, quoted in https://github.com/hashicorp/terraform-provider-aws/issues/39571
+        "Job cannot be a Predicate and Action for Conditional Trigger.",
+        id="watches-what-it-starts",
+    ),
+    pytest.param(
         "nightly",
         _drop("Actions"),
         "Value null at 'actions' failed to satisfy constraint: Member must not be null",
