@@ -63,13 +63,36 @@ def test_a_second_trigger_of_the_same_name_is_refused(jobs: Any) -> None:
             },
             "Logical is required",
         ),
+        # Glue requires each condition's LogicalOperator although the model makes it optional:
+        # "Logical operator cannot be null or empty" (https://github.com/aws/aws-cdk/issues/34652).
+        (
+            {
+                "Type": "CONDITIONAL",
+                "Predicate": {"Conditions": [{"JobName": "extract", "State": "SUCCEEDED"}]},
+            },
+            "Logical operator cannot be null or empty",
+        ),
+        # Glue's refusal comes before the fake's "crawlers are outside the fake"
+        # (https://github.com/aws/aws-cdk/issues/24575 quotes this one for a crawler condition).
+        (
+            {
+                "Type": "CONDITIONAL",
+                "Predicate": {
+                    "Conditions": [
+                        {"LogicalOperator": "EQUALS", "CrawlerName": "c", "State": "SUCCEEDED"}
+                    ]
+                },
+            },
+            "choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]",
+        ),
+        ({"Type": "ON_DEMAND", "Actions": [{"JobName": "load", "CrawlerName": "c"}]}, "not both"),
     ],
 )
 def test_glue_refuses_a_definition_that_does_not_fit_its_type(
     jobs: Any, glue_jobs: GlueJobsFake, definition: dict[str, Any], fragment: str
 ) -> None:
     with glue_error(jobs, "InvalidInputException", fragment):
-        jobs.create_trigger(Name="t", Actions=[{"JobName": "load"}], **definition)
+        jobs.create_trigger(**{"Name": "t", "Actions": [{"JobName": "load"}], **definition})
     assert glue_jobs.triggers() == {}
 
 
