@@ -1,9 +1,9 @@
 """What a stored trigger holds, and the rules a trigger definition must meet to be stored.
 
 Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html and
-https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Where Glue's message for a refusal is
-quoted, the fake answers with it; the rest are the fake's own, listed as unverified in
-docs/fidelity.md ("Triggers").
+https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Where a refusal's text is quoted from
+a real Glue answer, the fake uses it (the source is beside it); the others are the fake's, listed as
+unverified in docs/fidelity.md ("Triggers").
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ def check_definition(trigger: Mapping[str, Any], jobs: Container[str]) -> cron.C
         except cron.CronError as error:
             raise invalid_input(str(error)) from None
     _check_actions(trigger["Actions"], jobs)
+    if kind == "CONDITIONAL":
+        watched = {condition.get("JobName") for condition in trigger["Predicate"]["Conditions"]}
+        if any(action.get("JobName") in watched for action in trigger["Actions"]):
+            # Glue's text, quoted in https://github.com/hashicorp/terraform-provider-aws/issues/39571
+            raise invalid_input("Job cannot be a Predicate and Action for Conditional Trigger.")
     return parsed
 
 
