@@ -143,13 +143,13 @@ def test_the_nightly_trigger_fires_once_a_night_at_two(glue_jobs: GlueJobsFake) 
     )
 
 
-@pytest.mark.glue_jobs(virtual_time=True, frozen_time="2026-12-01 00:00:00")
+@pytest.mark.glue_jobs(virtual_time=True, frozen_time="2026-12-01 00:30:00")
 def test_an_hourly_schedule_fires_exactly_twice_in_two_hours(glue_jobs: GlueJobsFake) -> None:
     glue = boto3.client("glue")
     deploy_pipeline(glue, "orders", schedule="cron(0 * * * ? *)", **SETTINGS)
 
     for _ in range(2):
-        time.sleep(3600)  # to the next full hour (and a little past it, after the first)
+        time.sleep(3600)  # past the next full hour: 01:30, then about 02:30
         (latest, *_) = glue.get_job_runs(JobName="orders-extract")["JobRuns"]
         # Each hour's chain ends before the next hour's extract: the job's one slot is free again.
         follow(glue, "orders", latest["Id"])
