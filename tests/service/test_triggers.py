@@ -63,13 +63,27 @@ def test_a_second_trigger_of_the_same_name_is_refused(jobs: Any) -> None:
             },
             "Logical is required",
         ),
+        # Glue's refusal comes before the fake's "crawlers are outside the fake"
+        # (https://github.com/aws/aws-cdk/issues/24575 quotes this one for a crawler condition).
+        (
+            {
+                "Type": "CONDITIONAL",
+                "Predicate": {
+                    "Conditions": [
+                        {"LogicalOperator": "EQUALS", "CrawlerName": "c", "State": "SUCCEEDED"}
+                    ]
+                },
+            },
+            "choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]",
+        ),
+        ({"Type": "ON_DEMAND", "Actions": [{"JobName": "load", "CrawlerName": "c"}]}, "not both"),
     ],
 )
 def test_glue_refuses_a_definition_that_does_not_fit_its_type(
     jobs: Any, glue_jobs: GlueJobsFake, definition: dict[str, Any], fragment: str
 ) -> None:
     with glue_error(jobs, "InvalidInputException", fragment):
-        jobs.create_trigger(Name="t", Actions=[{"JobName": "load"}], **definition)
+        jobs.create_trigger(**{"Name": "t", "Actions": [{"JobName": "load"}], **definition})
     assert glue_jobs.triggers() == {}
 
 
@@ -90,11 +104,14 @@ def conditional(*conditions: dict[str, str], action: str = "load") -> dict[str, 
             conditional({"JobName": "extract", "State": "SUCCEEDED"}),
             "Logical operator cannot be null or empty",
         ),
-        # https://github.com/hashicorp/terraform-provider-aws/issues/43013 (a crawler's condition
-        # there; the same text for a job's is inferred).
+        # https://github.com/hashicorp/terraform-provider-aws/issues/43013 quotes the sentence's
+        # start for a crawler's condition, https://github.com/aws/aws-cdk/issues/24575 all of it
+        # ("..., choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]");
+        # a job's, with the job states a trigger listens for, is inferred (moto's text too).
         (
             conditional({"LogicalOperator": "EQUALS", "JobName": "extract"}),
-            "State cannot be null or empty",
+            "State cannot be null or empty, choose from one of the following job state: "
+            "[SUCCEEDED, STOPPED, FAILED, TIMEOUT]",
         ),
         # https://github.com/hashicorp/terraform-provider-aws/issues/39571
         (
