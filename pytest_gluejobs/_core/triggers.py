@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from .cron import Cron, parse
-from .errors import GlueError
+from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .pagination import decode_token, encode_token
 from .run_records import Run
@@ -107,6 +107,12 @@ class Triggers:
         name = params["Name"]
         with self.store.lock:
             record = self._get(self.store.jobs_of(partition), name)
+            if record.data["State"] == "CREATED":
+                # Glue's answer, reproduced live for any type of trigger never activated:
+                # https://github.com/hashicorp/terraform-provider-aws/pull/49408
+                raise invalid_input(
+                    "The operation is not allowed when trigger is in state: CREATED"
+                )
             record.data["State"] = "DEACTIVATED"
             record.next_fire = record.activated_on = None
             self.scheduled.discard((partition, name))
