@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -81,8 +82,11 @@ def _start(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str,
             thread.__dict__.pop("run", None)  # the closure refers to the thread
             _let_go()
 
-    # An attribute of the instance: it wins over a subclass's own ``run``, which it calls.
-    thread.run = run_marked  # type: ignore[method-assign]
+    try:
+        # An attribute of the instance: it wins over a subclass's own ``run``, which it calls.
+        thread.run = run_marked  # type: ignore[method-assign]
+    except (AttributeError, TypeError):  # a subclass that forbids it: started unmarked
+        return wrapped(*args, **kwargs)
     _hold()
     try:
         return wrapped(*args, **kwargs)
@@ -110,7 +114,26 @@ def hold_tasks_of(owner: object) -> None:
         if context is not None and not _registry.holds(context(), owner):
             continue
         _hold()
-        task.add_done_callback(_let_go)
+        let_go = _Once()
+        task.add_done_callback(let_go)
+        # A task dropped unfinished (its loop closed without cancelling it) never runs again.
+        weakref.finalize(task, let_go)
+
+
+class _Once:
+    """Lets go of one held task, when it finishes or is dropped, whichever comes first."""
+
+    __slots__ = ("done",)
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self, *_: object) -> None:
+        with _lock:
+            if self.done:
+                return
+            self.done = True
+        _let_go()
 
 
 def refusal(what: str) -> RealGlueBlocked | None:

@@ -13,6 +13,7 @@ writes to a socket): a request that escaped would show in either.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -86,7 +87,7 @@ def test_a_thread_that_outlives_the_fake_is_refused(
     service, request, what = kind
     go, caught = threading.Event(), []
     with mock_glue_jobs():
-        client = boto3.client(service, **CREDENTIALS)  # type: ignore[call-overload]
+        client = boto3.client(service, **CREDENTIALS)
 
         def later() -> None:
             go.wait(10)
@@ -114,7 +115,7 @@ def test_an_executors_worker_that_outlives_the_fake_is_refused(
     go = threading.Event()
     with ThreadPoolExecutor(1) as executor:
         with mock_glue_jobs():
-            client = boto3.client(service, **CREDENTIALS)  # type: ignore[call-overload]
+            client = boto3.client(service, **CREDENTIALS)
             # The worker thread is started by this first submit, while the fake is active.
             executor.submit(go.wait, 10)
         later = executor.submit(outcome, request, client)
@@ -133,7 +134,7 @@ def test_an_asyncio_task_that_outlives_the_fake_is_refused(
     async def test() -> BaseException | None:
         go = asyncio.Event()
         with mock_glue_jobs():
-            client = boto3.client(service, **CREDENTIALS)  # type: ignore[call-overload]
+            client = boto3.client(service, **CREDENTIALS)
 
             async def poll() -> BaseException | None:
                 await go.wait()
@@ -155,7 +156,7 @@ def test_a_thread_started_by_asyncio_to_thread_is_refused(sent: list[str]) -> No
     async def test() -> BaseException | None:
         go = threading.Event()
         with mock_glue_jobs():
-            client = boto3.client("glue", **CREDENTIALS)  # type: ignore[call-overload]
+            client = boto3.client("glue", **CREDENTIALS)
 
             def later() -> BaseException | None:
                 go.wait(10)
@@ -168,6 +169,37 @@ def test_a_thread_started_by_asyncio_to_thread_is_refused(sent: list[str]) -> No
 
     assert isinstance(asyncio.run(asyncio.wait_for(test(), 30)), RealGlueBlocked)
     assert sent == []
+
+
+def test_a_task_dropped_unfinished_lets_the_patches_go() -> None:
+    async def leave_a_task_pending() -> None:
+        with mock_glue_jobs():
+            asyncio.ensure_future(asyncio.Event().wait())  # noqa: RUF006 (dropped on purpose)
+            await asyncio.sleep(0)
+
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # "destroyed but it is pending"
+    loop.run_until_complete(leave_a_task_pending())
+    assert is_patched()  # the task may still run, and make a request
+    loop.close()  # without cancelling it: it will never run again
+    gc.collect()
+    assert not is_patched()
+
+
+def test_a_thread_whose_run_cannot_be_replaced_still_starts() -> None:
+    ran: list[bool] = []
+
+    class Sealed(threading.Thread):
+        @property
+        def run(self) -> Callable[[], None]:
+            return lambda: ran.append(True)
+
+    with mock_glue_jobs():
+        thread = Sealed()
+        thread.start()
+        thread.join(10)
+    assert ran == [True]
+    assert not is_patched()
 
 
 @pytest.fixture
@@ -208,8 +240,8 @@ def test_other_requests_of_a_thread_that_outlived_the_fake_go_on(
     sent: list[str],
     attempts: list[str],
 ) -> None:
-    logs: Any = boto3.client("logs", **CREDENTIALS)  # type: ignore[call-overload]
-    s3: Any = boto3.client("s3", **CREDENTIALS)  # type: ignore[call-overload]
+    logs: Any = boto3.client("logs", **CREDENTIALS)
+    s3: Any = boto3.client("s3", **CREDENTIALS)
     other_group = stranded(lambda: logs.get_log_events(logGroupName="/app", logStreamName="s"))
     writes_to_glues_group = stranded(
         lambda: logs.put_log_events(
@@ -228,7 +260,7 @@ def test_a_thread_started_before_any_fake_is_untouched(
     sent: list[str], attempts: list[str]
 ) -> None:
     go, caught = threading.Event(), []
-    client = boto3.client("glue", **CREDENTIALS)  # type: ignore[call-overload]
+    client = boto3.client("glue", **CREDENTIALS)
 
     def later() -> None:
         go.wait(10)
@@ -251,7 +283,12 @@ def test_a_thread_that_outlives_one_fake_is_answered_by_the_next(
     # A session-wide executor's worker, started in one test, serves the next test's fake.
     go, caught = threading.Event(), []
     with mock_glue_jobs():
-        thread = threading.Thread(target=lambda: (go.wait(10), caught.append(list_jobs())))
+
+        def later() -> None:
+            go.wait(10)
+            caught.append(list_jobs())
+
+        thread = threading.Thread(target=later)
         thread.start()
     with mock_glue_jobs():
         go.set()
@@ -261,7 +298,7 @@ def test_a_thread_that_outlives_one_fake_is_answered_by_the_next(
 
 
 def list_jobs() -> list[str]:
-    client: Any = boto3.client("glue", **CREDENTIALS)  # type: ignore[call-overload]
+    client: Any = boto3.client("glue", **CREDENTIALS)
     names: list[str] = client.list_jobs()["JobNames"]
     return names
 
@@ -269,7 +306,7 @@ def list_jobs() -> list[str]:
 def test_the_guard_refuses_reads_of_glues_log_groups_too(
     sent: list[str], attempts: list[str]
 ) -> None:
-    logs: Any = boto3.client("logs", **CREDENTIALS)  # type: ignore[call-overload]
+    logs: Any = boto3.client("logs", **CREDENTIALS)
     activation.turn_guard_on()
     try:
         with pytest.raises(
