@@ -9,12 +9,15 @@ Virtual: frozen as well, and waiting moves the clock instead of the wall clock. 
 returns at once and moves the clock to ``s`` after the moment it was called; an event loop with
 nothing to run but its next timer moves the clock to that timer; botocore's token bucket waits by
 sleeping. The clock is shared by every thread: a sleep in one thread moves it for all, and it
-never goes back.
+never goes back. Threads that were already running when virtual time began (a session's server, a
+logging worker) keep real time, so their periodic waits do not race the clock ahead; a thread
+running a context copied from the one that started the fake (``asyncio.to_thread``) is the fake's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import math
 import sys
@@ -59,6 +62,14 @@ _lock = threading.RLock()
 _virtual_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 _executor_futures: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
 _loops_joining_threads: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+#: Loops whose thread keeps real time (see _outside).
+_real_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+#: Threads running when virtual time began, other than the one that began it: they keep real time.
+_outside: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+#: The clock started in this context (and the contexts copied from it).
+_started_here: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+    "pytest_gluejobs_clock", default=None
+)
 #: (module, attribute) that held time.sleep when virtual time began, to put back.
 _sleep_references: list[tuple[Any, str]] = []
 
@@ -140,6 +151,7 @@ class Clock:
         """The fake started: put the clock in place (a real clock never frozen costs nothing)."""
         with _lock:
             self._active = True
+            _started_here.set(self)
             self._apply()
 
     def stop(self) -> None:
@@ -204,14 +216,28 @@ def _virtual() -> Clock | None:
     return newest[0] if newest and newest[0].virtual else None
 
 
+def _virtual_here() -> Clock | None:
+    """The virtual clock, if this thread's waits move it (not a thread that predates it)."""
+    clock = _virtual()
+    if clock is None or (
+        threading.current_thread() in _outside and _started_here.get() is not clock
+    ):
+        return None
+    return clock
+
+
 # -- the patches --------------------------------------------------------------------------------
 
 
 def _loop_time(loop: Any) -> float:
     clock = _virtual()
-    if clock is None:
+    if clock is None or loop in _real_loops:
         return _real_monotonic()
     if loop not in _virtual_loops:
+        # Decided once per loop, by the thread that runs it (the only one that reads its time).
+        if _virtual_here() is None:
+            _real_loops.add(loop)
+            return _real_monotonic()
         _virtual_loops.add(loop)
         # Selector and proactor loops alike wait in self._selector.select(timeout).
         selector = getattr(loop, "_selector", None)
@@ -299,14 +325,14 @@ def _shift_timers(loop: Any, delta: float) -> None:
 
 
 def _sleep(seconds: Any) -> None:
-    clock = _virtual()
+    clock = _virtual_here()
     if clock is None or not isinstance(seconds, (int, float)) or not 0 < seconds < math.inf:
         return _real_sleep(seconds)
     clock.sleep(seconds)
 
 
 def _acquire(token_bucket: Any, amount: int = 1, block: bool = True) -> bool:
-    clock = _virtual()
+    clock = _virtual_here()
     if clock is None or not block:
         result: bool = _real_acquire(token_bucket, amount, block)
         return result
@@ -330,6 +356,8 @@ def _update_patches() -> None:
     """Patch what the applied clocks need, and put back what none of them needs any more."""
     virtual = _virtual() is not None
     if virtual and not _sleep_references:
+        here = threading.current_thread()
+        _outside.update(thread for thread in threading.enumerate() if thread is not here)
         bucket.TokenBucket.acquire = _acquire
         _sleep_references.append((time, "sleep"))
         for module, name in _references_to(_real_sleep):
@@ -349,6 +377,8 @@ def _update_patches() -> None:
             if isinstance(selector, _FastForwardSelector):
                 loop._selector = selector.wrapped  # type: ignore[attr-defined]
         _virtual_loops.clear()
+        _real_loops.clear()
+        _outside.clear()
     for name, function in (_LOOP_PATCHES if _applied else _LOOP_ORIGINALS).items():
         setattr(base_events.BaseEventLoop, name, function)
 

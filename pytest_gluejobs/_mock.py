@@ -196,21 +196,7 @@ def _generator_with(
     """``generator``, each step run in ``context`` with ``fake`` active, from first to last."""
     context.run(fake.start)
     try:
-        step: Callable[[Any], Any] = generator.send
-        value: Any = None
-        while True:
-            try:
-                item = context.run(step, value)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            try:
-                value = yield item
-                step = generator.send
-            except GeneratorExit:
-                context.run(generator.close)
-                raise
-            except BaseException as error:  # thrown in by the caller: on to the generator
-                step, value = generator.throw, error
+        return (yield from _stepped_in(context, generator))
     finally:
         context.run(fake.stop)
 
@@ -225,14 +211,14 @@ async def _async_generator_with(
         value: Any = None
         while True:
             try:
-                item = await _stepped_in(context, step(value))
+                item = await _stepped_in(context, step(value).__await__())
             except StopAsyncIteration:
                 return
             try:
                 value = yield item
                 step = generator.asend
             except GeneratorExit:
-                await _stepped_in(context, generator.aclose())
+                await _stepped_in(context, generator.aclose().__await__())
                 raise
             except BaseException as error:  # thrown in by the caller: on to the generator
                 step, value = generator.athrow, error
@@ -246,15 +232,20 @@ async def _awaited_with(
     """Await ``awaitable``, each step run in ``context`` with ``fake`` active."""
     context.run(fake.start)
     try:
-        return await _stepped_in(context, awaitable)
+        return await _stepped_in(context, awaitable.__await__())
     finally:
         context.run(fake.stop)
 
 
 @types.coroutine
-def _stepped_in(context: contextvars.Context, awaitable: Awaitable[T]) -> Generator[Any, Any, T]:
-    """Await ``awaitable`` with each of its steps run in ``context`` (as a task runs its own)."""
-    steps = awaitable.__await__()
+def _stepped_in(
+    context: contextvars.Context, steps: Generator[Any, Any, T]
+) -> Generator[Any, Any, T]:
+    """``yield from steps`` with each step run in ``context`` (as a task runs its own).
+
+    ``steps`` is a generator, or what an awaitable's ``__await__()`` returns (which may lack
+    ``throw`` and ``close``); awaiting this awaits the awaitable.
+    """
     step: Callable[[Any], Any] = steps.send
     value: Any = None
     while True:
@@ -270,7 +261,7 @@ def _stepped_in(context: contextvars.Context, awaitable: Awaitable[T]) -> Genera
             if close is not None:
                 context.run(close)
             raise
-        except BaseException as error:  # a cancellation, say: on to the awaitable
+        except BaseException as error:  # thrown in by the caller (a cancellation, say): passed on
             throw = getattr(steps, "throw", None)
             if throw is None:
                 raise

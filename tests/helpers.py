@@ -1,4 +1,5 @@
-"""What tests share besides fixtures: job parameters, Glue error checks, raw requests, no network.
+"""What tests share besides fixtures: job parameters, Glue error checks, raw requests, no network,
+waits that fail instead of hanging.
 
 Fixtures live in conftest.py; the per-operation request table in every_operation.py. Import from
 here in any folder (``from helpers import job_params``): pyproject.toml puts tests/ on the path.
@@ -6,8 +7,10 @@ here in any folder (``from helpers import job_params``): pyproject.toml puts tes
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +19,15 @@ from typing import Any, TypeVar
 import pytest
 from botocore import xform_name
 from botocore.awsrequest import AWSRequest, AWSResponse
+
+# Imported with the suite's helpers, not inside a test: a pytester run in the same process forgets
+# modules first imported during it, and a second import would not be patched. The "test-sync"
+# extra has no aiobotocore: its tests are skipped there.
+try:
+    import aiobotocore.session as aiobotocore_session
+except ImportError:  # pragma: no cover - the test-sync CI leg
+    aiobotocore_session = None
+needs_aiobotocore = pytest.mark.skipif(aiobotocore_session is None, reason="needs aiobotocore")
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 T = TypeVar("T")
@@ -115,3 +127,39 @@ def block_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
         monkeypatch.setattr(socket, name, refuse(name))
     return seen
+
+
+def finishes(work: Callable[[], T], within: float = 30) -> T:
+    """Run ``work`` in a thread; fail (instead of hanging) if it has not returned ``within`` s."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the test below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(within)
+    assert not thread.is_alive(), f"still waiting after {within} s of real time: it hangs"
+    if "error" in outcome:
+        raise outcome["error"]
+    result: T = outcome["value"]
+    return result
+
+
+async def poll_until_succeeded(session: Any, every: float) -> tuple[dict[str, Any], int]:
+    """An asyncio poller: start a run of "nightly" with an aiobotocore client of ``session``, read
+    it with ``asyncio.sleep(every)`` between reads until it SUCCEEDED; the run and the reads."""
+    async with session.create_client("glue", region_name="us-east-1") as glue:
+        run_id = (await glue.start_job_run(JobName="nightly"))["JobRunId"]
+        reads = 0
+        while True:
+            reads += 1
+            run: dict[str, Any] = (await glue.get_job_run(JobName="nightly", RunId=run_id))[
+                "JobRun"
+            ]
+            if run["JobRunState"] == "SUCCEEDED":
+                return run, reads
+            await asyncio.sleep(every)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import bookmarks as _bookmarks
 from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
@@ -74,6 +74,20 @@ def default_error_message(state: str, data: Mapping[str, Any]) -> str:
     return f"Job run {data['Id']} ended {state} as scripted (pytest-gluejobs run_states)."
 
 
+@dataclass(frozen=True)
+class RunEnd:
+    """A run that has just ended, as each of ``JobRuns.listeners`` is told of it."""
+
+    jobs: PartitionJobs
+    name: str
+    run: Run
+    #: Its job's definition ({} if the job is gone).
+    job: Mapping[str, Any]
+    at: datetime
+    #: Whether the job retries it (a FAILED run under MaxRetries): its job has not ended for good.
+    retried: bool
+
+
 class JobRuns:
     """The run operations over one store; the service holds the store's lock around each call."""
 
@@ -82,7 +96,8 @@ class JobRuns:
         self.rules = rules
         self.default_script = Script()
         self._sequence = 0
-        self.on_final: Callable[[PartitionJobs, str, Run, datetime], object] = lambda *_: None
+        #: Told of each run that ends, in order, before a retry starts (the service fills it).
+        self.listeners: list[Callable[[RunEnd], object]] = []
 
     # -- StartJobRun --
 
@@ -276,18 +291,16 @@ class JobRuns:
             )
         record = jobs.jobs.get(name)
         job = record.data if record is not None else {}
-        _run_logs.run_finished(jobs.logs, data, job, run.logs, at)
-        if state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, job):
-            _bookmarks.record_run(jobs.bookmarks, data)
         if bills_dpu_seconds(data, job):
             # Model: set "for either job runs with execution class FLEX or when Auto Scaling is
             # enabled"; the fake bills every worker for the whole run (an upper bound).
             data["DPUSeconds"] = float(data["ExecutionTime"] * data.get("MaxCapacity", 0.0))
-        retries = record is not None and data["Attempt"] < record.data.get("MaxRetries", 0)
-        if state == "FAILED" and retries:
+        retried = state == "FAILED" and data["Attempt"] < job.get("MaxRetries", 0)
+        end = RunEnd(jobs, name, run, job, at, retried)
+        for listener in self.listeners:
+            listener(end)
+        if retried:
             self._retry(jobs, name, run, at)
-        else:  # ended for good: triggers watching the job may fire (on_final)
-            self.on_final(jobs, name, run, at)
 
     def _retry(self, jobs: PartitionJobs, name: str, failed: Run, at: datetime) -> None:
         # Recorded: a new run <first id>_attempt_<n>, PreviousRunId the attempt before.

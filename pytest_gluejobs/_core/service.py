@@ -16,6 +16,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from . import bookmarks as _bookmarks
+from . import run_logs as _run_logs
 from . import tags as _tags
 from .bookmarks import JobBookmark
 from .errors import GlueError, invalid_input
@@ -23,7 +24,7 @@ from .jsondata import clone
 from .model import OPERATIONS
 from .pagination import decode_token, encode_token
 from .rules import JobRules, check_tag_keys
-from .runs import JobRuns
+from .runs import JobRuns, RunEnd
 from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
 from .triggers import Triggers
 from .validation import validate
@@ -107,6 +108,18 @@ def _now() -> datetime:
     return now - _SUB_MILLISECOND[now.microsecond % 1000]
 
 
+def _log_run_end(end: RunEnd) -> None:
+    """A run's lines, if it never ran, and its ErrorMessage go to CloudWatch Logs."""
+    _run_logs.run_finished(end.jobs.logs, end.run.data, end.job, end.run.logs, end.at)
+
+
+def _bookmark_run_end(end: RunEnd) -> None:
+    """A run that succeeded with bookmarks enabled advances its job's bookmark."""
+    data = end.run.data
+    if end.run.state == "SUCCEEDED" and _bookmarks.bookmarks_enabled(data, end.job):
+        _bookmarks.record_run(end.jobs.bookmarks, data)
+
+
 def _job_not_found() -> GlueError:
     # The real message has no job name in it (recorded; docs/fidelity.md, GetJob).
     return GlueError("EntityNotFoundException", "Job not found.")
@@ -123,8 +136,11 @@ class GlueJobsService:
     ) -> None:
         self.rules = JobRules(default_glue_version, GlueVersions(extra_glue_versions))
         self.store = JobStore()
-        self.triggers = Triggers(self.store)
         self.runs = JobRuns(self.store, self.rules)
+        self.triggers = Triggers(self.store)
+        self.triggers.use(self.runs)
+        # What a run's end changes besides the run: in this order, all under the store's lock.
+        self.runs.listeners += [_log_run_end, _bookmark_run_end, self.triggers.run_ended]
         self._handlers: dict[str, Callable[[Params, Partition], Result]] = {
             "CreateJob": self._create_job,
             "UpdateJob": self._update_job,
@@ -145,16 +161,6 @@ class GlueJobsService:
             **self._trigger_handlers(),
         }
         assert tuple(self._handlers) == OPERATIONS
-
-    @property
-    def runs(self) -> JobRuns:
-        return self._runs
-
-    @runs.setter
-    def runs(self, runs: JobRuns) -> None:
-        # Triggers start runs, and watch them end, through whichever JobRuns the service uses.
-        self._runs = runs
-        self.triggers.use(runs)
 
     def handle(self, operation: str, params: object, partition: Partition) -> Result:
         """Answer one request; raises GlueError for whatever Glue would refuse.

@@ -1,8 +1,9 @@
 """What a stored trigger holds, and the rules a trigger definition must meet to be stored.
 
 Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html and
-https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Glue's messages for these refusals are
-not on record; the fake's are listed as unverified in docs/fidelity.md ("Triggers").
+https://docs.aws.amazon.com/glue/latest/dg/trigger-job.html. Where a refusal's text is quoted from
+a real Glue answer, the fake uses it (the source is beside it); the others are the fake's, listed as
+unverified in docs/fidelity.md ("Triggers").
 """
 
 from __future__ import annotations
@@ -66,10 +67,23 @@ def check_definition(trigger: Mapping[str, Any], jobs: Container[str]) -> cron.C
         except cron.CronError as error:
             raise invalid_input(str(error)) from None
     _check_actions(trigger["Actions"], jobs)
+    if kind == "CONDITIONAL":
+        watched = {condition.get("JobName") for condition in trigger["Predicate"]["Conditions"]}
+        if any(action.get("JobName") in watched for action in trigger["Actions"]):
+            # Glue's text, quoted in https://github.com/hashicorp/terraform-provider-aws/issues/39571
+            raise invalid_input("Job cannot be a Predicate and Action for Conditional Trigger.")
     return parsed
 
 
+#: The states a condition may watch: "the only job states that a trigger can listen for are
+#: SUCCEEDED, STOPPED, FAILED, and TIMEOUT. The only crawler states ... SUCCEEDED, FAILED, and
+#: CANCELLED" (https://docs.aws.amazon.com/glue/latest/webapi/API_Condition.html).
+_JOB_STATES = "[SUCCEEDED, STOPPED, FAILED, TIMEOUT]"
+_CRAWL_STATES = "[SUCCEEDED, FAILED, CANCELLED]"
+
+
 def _check_predicate(predicate: Mapping[str, Any] | None) -> None:
+    """Glue's refusals first, for every condition; then the crawler conditions the fake has not."""
     conditions = (predicate or {}).get("Conditions") or []
     if not conditions:
         raise invalid_input(
@@ -84,15 +98,32 @@ def _check_predicate(predicate: Mapping[str, Any] | None) -> None:
             "(AND: all of them, ANY: any of them)."
         )
     for condition in conditions:
-        if condition.get("CrawlerName") or condition.get("CrawlState"):
-            raise outside_the_fake(
-                "a condition on a crawler (CrawlerName, CrawlState)", "watches a crawler"
-            )
-        if not condition.get("JobName") or not condition.get("State"):
+        # Glue's texts where quoted: a crawler condition without CrawlState
+        # (https://github.com/aws/aws-cdk/issues/24575), a condition without LogicalOperator
+        # (https://github.com/aws/aws-cdk/issues/34652); the job-state one follows the crawler's.
+        if condition.get("JobName"):
+            if not condition.get("State"):
+                raise invalid_input(
+                    "State cannot be null or empty, choose from one of the following job "
+                    f"state: {_JOB_STATES}"
+                )
+        elif condition.get("CrawlerName"):
+            if not condition.get("CrawlState"):
+                raise invalid_input(
+                    "State cannot be null or empty, choose from one of the following crawler "
+                    f"state: {_CRAWL_STATES}"
+                )
+        else:
             raise invalid_input(
                 "Each condition of a Predicate needs a JobName and a State, e.g. "
                 "{'LogicalOperator': 'EQUALS', 'JobName': 'extract', 'State': 'SUCCEEDED'}."
             )
+        if not condition.get("LogicalOperator"):
+            raise invalid_input("Logical operator cannot be null or empty")
+    if any(c.get("CrawlerName") or c.get("CrawlState") for c in conditions):
+        raise outside_the_fake(
+            "a condition on a crawler (CrawlerName, CrawlState)", "watches a crawler"
+        )
 
 
 def _check_actions(actions: list[Mapping[str, Any]], jobs: Container[str]) -> None:
@@ -100,6 +131,11 @@ def _check_actions(actions: list[Mapping[str, Any]], jobs: Container[str]) -> No
         raise invalid_input(
             "A trigger needs at least one action, e.g. Actions=[{'JobName': 'load'}]."
         )
+    for action in actions:
+        if action.get("JobName") and action.get("CrawlerName"):
+            raise invalid_input(
+                "An action starts either a job (JobName) or a crawler (CrawlerName), not both."
+            )
     for action in actions:
         if action.get("CrawlerName"):
             raise outside_the_fake("an action with CrawlerName", "starts a crawler")

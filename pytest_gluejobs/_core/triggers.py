@@ -2,7 +2,7 @@
 
 Sources: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html and
 docs/triggers.md. An ON_DEMAND trigger fires on StartTrigger; an activated CONDITIONAL trigger fires
-when the runs its predicate watches end in the watched states (called back by ``JobRuns.finish``);
+when the runs its predicate watches end in the watched states (``run_ended``, a JobRuns listener);
 an activated SCHEDULED trigger fires at each time its cron expression names on the fake's clock,
 caught up by ``catch_up`` on the next request or controller read. A firing starts a run of each
 action's job as StartJobRun would, at the firing's own time, with ``TriggerName`` on it.
@@ -20,7 +20,7 @@ from .jsondata import clone
 from .pagination import decode_token, encode_token
 from .rules import check_tag_keys
 from .run_records import Run
-from .runs import JobRuns
+from .runs import JobRuns, RunEnd
 from .store import JobStore, Partition, PartitionJobs
 from .trigger_rules import TriggerRecord, check_definition
 
@@ -51,9 +51,8 @@ class Triggers:
         self.scheduled: set[tuple[Partition, str]] = set()
 
     def use(self, runs: JobRuns) -> None:
-        """Start runs through ``runs``, and fire CONDITIONAL triggers when its runs end."""
+        """Start runs through ``runs``."""
         self.runs = runs
-        runs.on_final = self._on_final
 
     # -- writes --
 
@@ -205,10 +204,11 @@ class Triggers:
             record.next_fire = _cron_of(record).next_after(now)
             self.scheduled.add((partition, record.data["Name"]))
 
-    def _on_final(self, jobs: PartitionJobs, name: str, run: Run, at: datetime) -> None:
-        """A run ended for good (a FAILED one its job retries has not): fire each activated
-        CONDITIONAL trigger its end completes."""
-        if not jobs.triggers:
+    def run_ended(self, end: RunEnd) -> None:
+        """A run ended: unless its job retries it, fire each activated CONDITIONAL trigger its
+        end completes."""
+        jobs, name, run, at = end.jobs, end.name, end.run, end.at
+        if end.retried or not jobs.triggers:
             return
         partition = self._partition_of(jobs)
         for record in list(jobs.triggers.values()):

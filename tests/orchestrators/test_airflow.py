@@ -73,16 +73,35 @@ def context(try_number: int = 1, store: TaskStateStore | None = None) -> dict[st
 
 
 def operator(**kwargs: Any) -> Any:
+    """A GlueJobOperator for "nightly" that does not wait between polls."""
+    return operator_with_airflows_waits(**{**NO_WAIT, **kwargs})
+
+
+def operator_with_airflows_waits(**kwargs: Any) -> Any:
+    """A GlueJobOperator for "nightly" with Airflow's own wait intervals unless ``kwargs`` say."""
     settings = {
         "task_id": "run_nightly",
         "job_name": "nightly",
         "script_location": "s3://scripts/nightly.py",
         "iam_role_arn": ROLE_ARN,
         "region_name": "us-east-1",
-        **NO_WAIT,
         **kwargs,
     }
     return glue_operators.GlueJobOperator(**settings)
+
+
+def sensor(run_id: str, **kwargs: Any) -> Any:
+    """A GlueJobSensor waiting for run ``run_id`` of "nightly"."""
+    return glue_sensors.GlueJobSensor(
+        task_id="wait", job_name="nightly", run_id=run_id, region_name="us-east-1", **kwargs
+    )
+
+
+def deferred_trigger(task: Any, task_context: dict[str, Any] | None = None) -> Any:
+    """Execute a deferrable ``task``, which must defer; the trigger it defers to."""
+    with pytest.raises(TaskDeferred) as deferred:
+        task.execute(task_context or context())
+    return deferred.value.trigger
 
 
 def run_trigger(trigger: Any, timeout: float = 30) -> dict[str, Any]:
@@ -204,9 +223,7 @@ def test_update_config_reconciles_tags_with_sts_in_moto(glue_jobs: GlueJobsFake)
 
 def test_deferrable_defers_to_a_trigger_that_waits_for_success(glue_jobs: GlueJobsFake) -> None:
     task = operator(deferrable=True, waiter_delay=0)
-    with pytest.raises(TaskDeferred) as deferred:
-        task.execute(context())
-    event = run_trigger(deferred.value.trigger)
+    event = run_trigger(deferred_trigger(task))
     assert event["status"] == "success"
     assert task.execute_complete(context(), event) == glue_jobs.runs("nightly")[0]["Id"]
 
@@ -214,9 +231,7 @@ def test_deferrable_defers_to_a_trigger_that_waits_for_success(glue_jobs: GlueJo
 def test_deferrable_reports_a_failed_run(glue_jobs: GlueJobsFake) -> None:
     glue_jobs.run_states("nightly", "RUNNING", "FAILED", error_message="NameError: x")
     task = operator(deferrable=True, waiter_delay=0)
-    with pytest.raises(TaskDeferred) as deferred:
-        task.execute(context())
-    event = run_trigger(deferred.value.trigger)
+    event = run_trigger(deferred_trigger(task))
     assert event["status"] == "error"
     with pytest.raises(AirflowException):
         task.execute_complete(context(), event)
@@ -227,22 +242,17 @@ def test_deferrable_verbose_forwards_the_runs_lines(
 ) -> None:
     glue_jobs.run_states("nightly", "RUNNING", "SUCCEEDED", logs=["async line 1", "async line 2"])
     task = operator(deferrable=True, waiter_delay=0, verbose=True)
-    with pytest.raises(TaskDeferred) as deferred:
-        task.execute(context())
-    assert run_trigger(deferred.value.trigger)["status"] == "success"
+    assert run_trigger(deferred_trigger(task))["status"] == "success"
     printed = caplog.text + "".join(capfd.readouterr())
     assert "async line 1" in printed and "async line 2" in printed
 
 
 def test_a_deferred_retry_finds_its_run_by_the_task_uuid(glue_jobs: GlueJobsFake) -> None:
     glue_jobs.run_states("nightly", "RUNNING", "RUNNING", "SUCCEEDED")
-    with pytest.raises(TaskDeferred) as first:
-        operator(deferrable=True, waiter_delay=0).execute(context())
-    run_id = first.value.trigger.run_id
+    run_id = deferred_trigger(operator(deferrable=True, waiter_delay=0)).run_id
     # The worker died; the retry scans GetJobRuns for the run carrying its --airflow_task_uuid.
-    with pytest.raises(TaskDeferred) as retry:
-        operator(deferrable=True, waiter_delay=0).execute(context(try_number=2))
-    assert retry.value.trigger.run_id == run_id
+    retry = deferred_trigger(operator(deferrable=True, waiter_delay=0), context(try_number=2))
+    assert retry.run_id == run_id
     assert len(glue_jobs.runs("nightly")) == 1
 
 
@@ -251,32 +261,16 @@ def test_a_deferred_retry_finds_its_run_by_the_task_uuid(glue_jobs: GlueJobsFake
 
 def test_the_sensor_waits_for_a_run_started_elsewhere(glue_jobs: GlueJobsFake) -> None:
     run_id = operator(wait_for_completion=False).execute(context())
-    sensor = glue_sensors.GlueJobSensor(
-        task_id="wait",
-        job_name="nightly",
-        run_id=run_id,
-        poke_interval=0,
-        verbose=True,
-        region_name="us-east-1",
-    )
-    assert sensor.poke(context()) is False  # RUNNING
-    assert sensor.poke(context()) is True  # SUCCEEDED
+    waiting = sensor(run_id, poke_interval=0, verbose=True)
+    assert waiting.poke(context()) is False  # RUNNING
+    assert waiting.poke(context()) is True  # SUCCEEDED
 
 
 def test_the_deferrable_sensor_fires_when_the_run_succeeds(glue_jobs: GlueJobsFake) -> None:
     run_id = operator(wait_for_completion=False).execute(context())
-    sensor = glue_sensors.GlueJobSensor(
-        task_id="wait",
-        job_name="nightly",
-        run_id=run_id,
-        poke_interval=0,
-        deferrable=True,
-        region_name="us-east-1",
-    )
-    with pytest.raises(TaskDeferred) as deferred:
-        sensor.execute(context())
-    event = run_trigger(deferred.value.trigger)
-    sensor.execute_complete(context(), event)  # raises unless the run succeeded
+    waiting = sensor(run_id, poke_interval=0, deferrable=True)
+    event = run_trigger(deferred_trigger(waiting))
+    waiting.execute_complete(context(), event)  # raises unless the run succeeded
 
 
 # -- GlueJobHook -----------------------------------------------------------------------------------
@@ -366,41 +360,22 @@ def test_dag_test_runs_the_dag_against_the_fake(
 def test_default_poll_interval_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True) as fake:
         fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
-        task = glue_operators.GlueJobOperator(
-            task_id="run_nightly",
-            job_name="nightly",
-            script_location="s3://scripts/nightly.py",
-            iam_role_arn=ROLE_ARN,
-            region_name="us-east-1",
-            verbose=True,
-        )  # job_poll_interval: Airflow's 6 s
-        task.execute(context())
+        # job_poll_interval: Airflow's 6 s
+        operator_with_airflows_waits(verbose=True).execute(context())
         assert fake.runs("nightly")[0]["JobRunState"] == "SUCCEEDED"
 
 
 def test_default_waiter_delay_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True) as fake:
         fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["x"])
-        task = glue_operators.GlueJobOperator(
-            task_id="run_nightly",
-            job_name="nightly",
-            script_location="s3://scripts/nightly.py",
-            iam_role_arn=ROLE_ARN,
-            region_name="us-east-1",
-            deferrable=True,
-            verbose=True,
-        )  # waiter_delay: Airflow's 60 s
-        with pytest.raises(TaskDeferred) as deferred:
-            task.execute(context())
-        trigger = deferred.value.trigger
+        # waiter_delay: Airflow's 60 s
+        trigger = deferred_trigger(operator_with_airflows_waits(deferrable=True, verbose=True))
         waits = trigger.waiter_delay * trigger.attempts
         assert run_trigger(trigger, timeout=waits + 60)["status"] == "success"
 
 
 def test_default_poke_interval_under_virtual_time() -> None:
     with mock_glue_jobs(virtual_time=True):
-        fake_run = operator(wait_for_completion=False).execute(context())
-        sensor = glue_sensors.GlueJobSensor(
-            task_id="wait", job_name="nightly", run_id=fake_run, region_name="us-east-1"
-        )  # poke_interval: Airflow's 120 s
-        sensor.execute(context())  # pokes until the run succeeds
+        run_id = operator(wait_for_completion=False).execute(context())
+        # poke_interval: Airflow's 120 s; pokes until the run succeeds
+        sensor(run_id).execute(context())

@@ -137,8 +137,8 @@ def test_marker_options_nearest_scope_wins_key_by_key(pytester: pytest.Pytester)
     run_inline(pytester).assert_outcomes(passed=3)
 
 
-def test_a_misspelt_glue_jobs_keyword_fails_naming_it(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+MISUSED_MARKERS = {
+    "glue_jobs": (
         """
         import pytest
 
@@ -149,20 +149,13 @@ def test_a_misspelt_glue_jobs_keyword_fails_naming_it(pytester: pytest.Pytester)
         @pytest.mark.glue_jobs("eu-west-1")
         def test_positional(glue_jobs):
             pass
-        """
-    )
-    result = run_inline(pytester)
-    result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(
+        """,
         [
             "*@pytest.mark.glue_jobs got unknown keyword(s) regoin; it takes: region, account_id*",
             "*@pytest.mark.glue_jobs takes keywords only; got positional ('eu-west-1',)*",
-        ]
-    )
-
-
-def test_a_misspelt_glue_fault_keyword_fails_naming_it(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+        ],
+    ),
+    "glue_fault": (
         """
         import pytest
 
@@ -173,16 +166,22 @@ def test_a_misspelt_glue_fault_keyword_fails_naming_it(pytester: pytest.Pytester
         @pytest.mark.glue_fault("GetJob", "NoSuchError")
         def test_bad_error():
             pass
-        """
-    )
-    result = run_inline(pytester)
-    result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(
+        """,
         [
             "*unexpected keyword argument 'tims'*",
             "*'NoSuchError' is not an error GetJob declares. Choose one of: *",
-        ]
-    )
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("marker", sorted(MISUSED_MARKERS))
+def test_a_misspelt_marker_argument_fails_naming_it(pytester: pytest.Pytester, marker: str) -> None:
+    source, messages = MISUSED_MARKERS[marker]
+    pytester.makepyfile(source)
+    result = run_inline(pytester)
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(messages)
 
 
 def test_a_marked_test_gets_the_fake_first(pytester: pytest.Pytester) -> None:

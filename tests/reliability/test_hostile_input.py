@@ -19,7 +19,8 @@ Expected defaults are today's Glue (docs/fidelity.md): GlueVersion 6.0, Timeout 
 MaxRetries 0, PythonVersion "2" for Spark and "3.9" for Python shell, JobMode SCRIPT,
 JobRunQueuingEnabled false.
 
-Sizing: the hypothesis tests run about 3,400 examples in all (GLUEJOBS_FUZZ_SCALE multiplies it).
+Sizing (``@examples``): 620 examples for each operation in OPERATIONS, and 800 more that are not
+per operation; GLUEJOBS_FUZZ_SCALE multiplies them.
 """
 
 from __future__ import annotations
@@ -268,7 +269,7 @@ def input_shape(operation: str) -> StructureShape:
     return shape
 
 
-# -- valid job definitions (the seed's rules) ----------------------------------------------------
+# -- valid job definitions (today's Glue rules, docs/fidelity.md) ---------------------------------
 
 #: Fields whose valid values depend on each other; drawn together below.
 _SEMANTIC = frozenset(
@@ -297,7 +298,7 @@ _VERSIONS = ("3.0", "4.0", "5.0", "5.1", "6.0")
 
 @st.composite
 def job_definitions(draw: st.DrawFn) -> dict[str, Any]:
-    """A CreateJob definition (no Name, no Tags) that Glue accepts, per the seed's rules."""
+    """A CreateJob definition (no Name, no Tags) that today's Glue accepts."""
     definition: dict[str, Any] = draw(from_shape(input_shape("CreateJob"), skip=_SEMANTIC))
     command: dict[str, Any] = draw(from_shape(input_shape("CreateJob").members["Command"]))
     command.pop("Runtime", None)  # Ray only
@@ -381,7 +382,7 @@ def _inside_the_fake(request: dict[str, Any]) -> dict[str, Any]:
 
 # -- what a request that Glue accepts must leave behind ------------------------------------------
 
-#: Fields GetJob shows although the request did not send them (seed; research §2).
+#: Fields GetJob shows although the request did not send them (Glue's defaults; docs/fidelity.md).
 _FILLED = frozenset(
     {
         "Name",

@@ -11,49 +11,22 @@ Each wait runs in a thread joined with a time limit, so a hang fails the test in
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
 
 import boto3
 import pytest
 from botocore.config import Config
-from helpers import job_params
+from helpers import (
+    aiobotocore_session,
+    finishes,
+    job_params,
+    needs_aiobotocore,
+    poll_until_succeeded,
+)
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
-# Imported with the test module, not inside a test: a pytester run in the same process forgets
-# modules first imported during it, and a second import would not be patched. The "test-sync"
-# extra has no aiobotocore: its tests are skipped there.
-try:
-    import aiobotocore.session as aiobotocore_session
-except ImportError:  # pragma: no cover - the test-sync CI leg
-    aiobotocore_session = None
-needs_aiobotocore = pytest.mark.skipif(aiobotocore_session is None, reason="needs aiobotocore")
-
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
-R = TypeVar("R")
-
-
-def finishes(work: Callable[[], R], within: float = 30) -> R:
-    """Run ``work`` in a thread; fail (instead of hanging) if it has not returned ``within`` s."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # handed to the test below
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(within)
-    assert not thread.is_alive(), f"still waiting after {within} s of real time: it hangs"
-    if "error" in outcome:
-        raise outcome["error"]
-    result: R = outcome["value"]
-    return result
 
 
 @pytest.mark.glue_jobs(frozen_time="2026-03-01 12:00:00")
@@ -105,19 +78,8 @@ def test_an_asyncio_poller_with_aiobotocore_under_a_frozen_clock(glue_jobs: Glue
     glue_jobs.add_job(**job_params())
     glue_jobs.run_states("nightly", "RUNNING", "RUNNING", "SUCCEEDED")
 
-    async def poll() -> tuple[datetime, int]:
-        async with session.create_client("glue", region_name="us-east-1") as glue:
-            run_id = (await glue.start_job_run(JobName="nightly"))["JobRunId"]
-            reads = 0
-            while True:
-                reads += 1
-                run = (await glue.get_job_run(JobName="nightly", RunId=run_id))["JobRun"]
-                if run["JobRunState"] == "SUCCEEDED":
-                    return run["StartedOn"], reads
-                await asyncio.sleep(0.01)
-
-    started_on, reads = finishes(lambda: asyncio.run(poll()))
-    assert started_on == T0
+    run, reads = finishes(lambda: asyncio.run(poll_until_succeeded(session, every=0.01)))
+    assert run["StartedOn"] == T0
     assert reads >= 3  # one read per scripted state at least
 
 

@@ -219,10 +219,10 @@ def test_before_the_end_of_life_date_the_version_was_still_allowed(
 
 
 @pytest.mark.glue_jobs(default_glue_version="0.9")
-def test_with_the_seeds_default_every_version_is_accepted(
-    glue_jobs: GlueJobsFake, glue: Any
-) -> None:
-    # The seed (2019) defaults to 0.9; a fake on that default accepts what Glue did then.
+def test_with_a_0_9_default_every_version_is_accepted(glue_jobs: GlueJobsFake, glue: Any) -> None:
+    # Glue's API reference, GlueVersion: "Jobs that are created without specifying a Glue
+    # version default to Glue 0.9" (https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html),
+    # as in 2019; a fake on that default accepts what Glue did then.
     glue.create_job(**job_params(GlueVersion="2.0"))
     glue.create_job(**job_params("defaulted"))
     assert (get(glue)["GlueVersion"], get(glue, "defaulted")["GlueVersion"]) == ("2.0", "0.9")

@@ -30,6 +30,22 @@ def only_run(glue: Any, job: str) -> dict[str, Any]:
     return dict(run)
 
 
+def create_jobs(glue: Any, *names: str) -> None:
+    for name in names:
+        glue.create_job(**job_params(name))
+
+
+def scheduled(name: str, schedule: str, job: str, **extra: Any) -> dict[str, Any]:
+    """CreateTrigger parameters for a SCHEDULED trigger that starts ``job``."""
+    return {
+        "Name": name,
+        "Type": "SCHEDULED",
+        "Schedule": schedule,
+        "Actions": [{"JobName": job}],
+        **extra,
+    }
+
+
 def conditional(name: str, watched: str, start: str, state: str = "SUCCEEDED") -> dict[str, Any]:
     return {
         "Name": name,
@@ -45,8 +61,7 @@ def conditional(name: str, watched: str, start: str, state: str = "SUCCEEDED") -
 def test_a_conditional_chain_of_three_jobs_runs_from_one_start_job_run(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
-    for job in ("extract", "transform", "load"):
-        glue.create_job(**job_params(job))
+    create_jobs(glue, "extract", "transform", "load")
     # One condition: Logical may be left out ("An optional field if only one condition is listed",
     # https://docs.aws.amazon.com/glue/latest/webapi/API_Predicate.html).
     glue.create_trigger(**conditional("after-extract", "extract", "transform"))
@@ -68,8 +83,7 @@ def test_a_conditional_chain_of_three_jobs_runs_from_one_start_job_run(
 def test_a_failed_run_starts_only_the_trigger_watching_failure(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
-    for job in ("extract", "load", "alert"):
-        glue.create_job(**job_params(job))
+    create_jobs(glue, "extract", "load", "alert")
     glue.create_trigger(**conditional("on-success", "extract", "load"))
     glue.create_trigger(**conditional("on-failure", "extract", "alert", state="FAILED"))
     glue_jobs.run_states("extract", "RUNNING", "FAILED")
@@ -82,8 +96,7 @@ def test_a_failed_run_starts_only_the_trigger_watching_failure(
 def test_an_and_trigger_waits_for_every_condition_and_fires_once(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
-    for job in ("a", "b", "join"):
-        glue.create_job(**job_params(job))
+    create_jobs(glue, "a", "b", "join")
     trigger = conditional("both", "a", "join")
     trigger["Predicate"] = {
         "Logical": "AND",
@@ -108,8 +121,7 @@ def test_an_and_trigger_waits_for_every_condition_and_fires_once(
 def test_a_deactivated_or_never_started_conditional_trigger_does_not_fire(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
-    for job in ("extract", "load"):
-        glue.create_job(**job_params(job))
+    create_jobs(glue, "extract", "load")
     glue.create_trigger(**{**conditional("t", "extract", "load"), "StartOnCreation": False})
     assert glue.get_trigger(Name="t")["Trigger"]["State"] == "CREATED"
     finish(glue, "extract", glue.start_job_run(JobName="extract")["JobRunId"])
@@ -124,8 +136,7 @@ def test_a_deactivated_or_never_started_conditional_trigger_does_not_fire(
 def test_start_trigger_on_demand_starts_each_action_as_start_job_run_would(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
-    glue.create_job(**job_params("load"))
-    glue.create_job(**job_params("report"))
+    create_jobs(glue, "load", "report")
     glue.create_trigger(
         Name="now",
         Type="ON_DEMAND",
@@ -153,11 +164,7 @@ def test_an_hourly_scheduled_trigger_fires_exactly_twice_in_two_virtual_hours(
     clock = glue_jobs.freeze_time("2026-12-01 00:00:00")
     glue.create_job(**job_params("hourly"), ExecutionProperty={"MaxConcurrentRuns": 5})
     glue.create_trigger(
-        Name="every-hour",
-        Type="SCHEDULED",
-        Schedule="cron(0 * * * ? *)",
-        Actions=[{"JobName": "hourly"}],
-        StartOnCreation=True,
+        **scheduled("every-hour", "cron(0 * * * ? *)", "hourly", StartOnCreation=True)
     )
     assert glue_jobs.runs("hourly") == []
     clock.tick(timedelta(minutes=30))
@@ -176,12 +183,7 @@ def test_the_controller_sees_scheduled_firings_and_triggers(
 ) -> None:
     clock = glue_jobs.freeze_time("2026-12-01 23:59:00")
     glue.create_job(**job_params("nightly"))
-    glue.create_trigger(
-        Name="midnight",
-        Type="SCHEDULED",
-        Schedule="cron(0 0 * * ? *)",
-        Actions=[{"JobName": "nightly"}],
-    )
+    glue.create_trigger(**scheduled("midnight", "cron(0 0 * * ? *)", "nightly"))
     glue.start_trigger(Name="midnight")
     clock.tick(timedelta(minutes=2))
     (run,) = glue_jobs.runs("nightly")
@@ -197,11 +199,7 @@ def test_a_scheduled_trigger_that_is_not_activated_does_not_fire(
     clock = glue_jobs.freeze_time("2026-12-01 00:00:00")
     glue.create_job(**job_params("hourly"))
     glue.create_trigger(
-        Name="t",
-        Type="SCHEDULED",
-        Schedule="cron(0 * * * ? *)",
-        Actions=[{"JobName": "hourly"}],
-        StartOnCreation=state == "DEACTIVATED",
+        **scheduled("t", "cron(0 * * * ? *)", "hourly", StartOnCreation=state == "DEACTIVATED")
     )
     if state == "DEACTIVATED":
         glue.stop_trigger(Name="t")
@@ -215,13 +213,9 @@ def test_a_nightly_trigger_fires_under_virtual_time_when_the_test_sleeps() -> No
         fake.freeze_time("2026-12-01 12:00:00")
         glue = boto3.client("glue", region_name="us-east-1")
         glue.create_job(**job_params("nightly"))
-        glue.create_trigger(
-            Name="nightly-at-2",
-            Type="SCHEDULED",
-            Schedule="cron(0 2 * * ? *)",
-            Actions=[{"JobName": "nightly", "Arguments": {"--mode": "full"}}],
-            StartOnCreation=True,
-        )
+        trigger = scheduled("nightly-at-2", "cron(0 2 * * ? *)", "nightly", StartOnCreation=True)
+        trigger["Actions"][0]["Arguments"] = {"--mode": "full"}
+        glue.create_trigger(**trigger)
         time.sleep(24 * 3600)  # virtual: returns at once, the clock moves a day
         (run,) = glue.get_job_runs(JobName="nightly")["JobRuns"]
         assert run["StartedOn"] == datetime(2026, 12, 2, 2, tzinfo=timezone.utc)

@@ -63,14 +63,82 @@ def test_a_second_trigger_of_the_same_name_is_refused(jobs: Any) -> None:
             },
             "Logical is required",
         ),
+        # Glue's refusal comes before the fake's "crawlers are outside the fake"
+        # (https://github.com/aws/aws-cdk/issues/24575 quotes this one for a crawler condition).
+        (
+            {
+                "Type": "CONDITIONAL",
+                "Predicate": {
+                    "Conditions": [
+                        {"LogicalOperator": "EQUALS", "CrawlerName": "c", "State": "SUCCEEDED"}
+                    ]
+                },
+            },
+            "choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]",
+        ),
+        ({"Type": "ON_DEMAND", "Actions": [{"JobName": "load", "CrawlerName": "c"}]}, "not both"),
     ],
 )
 def test_glue_refuses_a_definition_that_does_not_fit_its_type(
     jobs: Any, glue_jobs: GlueJobsFake, definition: dict[str, Any], fragment: str
 ) -> None:
     with glue_error(jobs, "InvalidInputException", fragment):
-        jobs.create_trigger(Name="t", Actions=[{"JobName": "load"}], **definition)
+        jobs.create_trigger(**{"Name": "t", "Actions": [{"JobName": "load"}], **definition})
     assert glue_jobs.triggers() == {}
+
+
+def conditional(*conditions: dict[str, str], action: str = "load") -> dict[str, Any]:
+    return {
+        "Name": "t",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Logical": "AND", "Conditions": list(conditions)},
+        "Actions": [{"JobName": action}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("definition", "message"),
+    [
+        # https://github.com/aws/aws-cdk/issues/34652: a condition without LogicalOperator.
+        (
+            conditional({"JobName": "extract", "State": "SUCCEEDED"}),
+            "Logical operator cannot be null or empty",
+        ),
+        # https://github.com/hashicorp/terraform-provider-aws/issues/43013 quotes the sentence's
+        # start for a crawler's condition, https://github.com/aws/aws-cdk/issues/24575 all of it
+        # ("..., choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]");
+        # a job's, with the job states a trigger listens for, is inferred (moto's text too).
+        (
+            conditional({"LogicalOperator": "EQUALS", "JobName": "extract"}),
+            "State cannot be null or empty, choose from one of the following job state: "
+            "[SUCCEEDED, STOPPED, FAILED, TIMEOUT]",
+        ),
+        # https://github.com/hashicorp/terraform-provider-aws/issues/39571
+        (
+            conditional(
+                {"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"},
+                action="extract",
+            ),
+            "Job cannot be a Predicate and Action for Conditional Trigger.",
+        ),
+    ],
+)
+def test_glue_refuses_a_predicate_with_its_own_words(
+    jobs: Any, glue_jobs: GlueJobsFake, definition: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(jobs.exceptions.InvalidInputException) as refused:
+        jobs.create_trigger(**definition)
+    assert refused.value.response["Error"]["Message"] == message
+    assert glue_jobs.triggers() == {}
+
+
+def test_update_trigger_refuses_a_job_watched_and_started(jobs: Any) -> None:
+    jobs.create_trigger(
+        **conditional({"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"})
+    )
+    with pytest.raises(jobs.exceptions.InvalidInputException, match="Predicate and Action"):
+        jobs.update_trigger(Name="t", TriggerUpdate={"Actions": [{"JobName": "extract"}]})
+    assert jobs.get_trigger(Name="t")["Trigger"]["Actions"] == [{"JobName": "load"}]
 
 
 def test_an_action_naming_a_missing_job_is_refused(jobs: Any) -> None:

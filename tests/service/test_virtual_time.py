@@ -21,8 +21,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from helpers import job_params
-from test_frozen_clock import aiobotocore_session, finishes, needs_aiobotocore
+from helpers import (
+    aiobotocore_session,
+    finishes,
+    job_params,
+    needs_aiobotocore,
+    poll_until_succeeded,
+)
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
@@ -96,19 +101,8 @@ def test_an_asyncio_poller_with_aiobotocore(fake: GlueJobsFake) -> None:
     fake.run_states("nightly", "RUNNING", "RUNNING", "SUCCEEDED")
     start = now()
 
-    async def poll_async() -> tuple[str, int]:
-        async with session.create_client("glue", region_name="us-east-1") as glue:
-            run_id = (await glue.start_job_run(JobName="nightly"))["JobRunId"]
-            reads = 0
-            while True:
-                reads += 1
-                run = (await glue.get_job_run(JobName="nightly", RunId=run_id))["JobRun"]
-                if run["JobRunState"] == "SUCCEEDED":
-                    return run["JobRunState"], reads
-                await asyncio.sleep(60)
-
-    state, reads = finishes(lambda: asyncio.run(poll_async()))
-    assert state == "SUCCEEDED"
+    run, reads = finishes(lambda: asyncio.run(poll_until_succeeded(session, every=60)))
+    assert run["JobRunState"] == "SUCCEEDED"
     assert reads >= 3
     assert now() - start == timedelta(minutes=reads - 1)
 

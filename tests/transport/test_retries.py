@@ -80,6 +80,13 @@ def assert_backoff_recorded(calls: list[Any], mode: str, *, throttling: bool) ->
     assert calls[-1].retry_delay is None
 
 
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Each of botocore's retry modes in turn."""
+    mode: str = request.param
+    return mode
+
+
 @pytest.fixture
 def fake_with_nightly(glue_jobs: Any) -> Any:
     """The test's fake, holding the job "nightly"."""
@@ -87,10 +94,29 @@ def fake_with_nightly(glue_jobs: Any) -> Any:
     return glue_jobs
 
 
+def fail_every_attempt(
+    fake: Any,
+    mode: str,
+    error: str,
+    operation: str = "GetJob",
+    request: dict[str, Any] | None = None,
+) -> Any:
+    """Inject ``error`` into every ``operation`` and call it once with a client in retry ``mode``.
+
+    The call must end in botocore's modelled exception for ``error`` with Glue's status (500 for
+    InternalServiceException, 400 for the others); returns pytest's ExceptionInfo.
+    """
+    client = client_in(mode)
+    fake.fail(operation, error)
+    status = 500 if error == "InternalServiceException" else 400
+    with glue_error(client, error, status=status) as caught:
+        method(client, operation)(**({"JobName": "nightly"} if request is None else request))
+    return caught
+
+
 # -- InternalServiceException: HTTP 500, retried ---------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_one_internal_error_is_retried_and_the_call_succeeds(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
@@ -107,15 +133,10 @@ def test_one_internal_error_is_retried_and_the_call_succeeds(
     assert sleeps.slept == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_persistent_internal_error_exhausts_the_attempts_without_sleeping(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
-    client = client_in(mode)
-    fake_with_nightly.fail("GetJob")  # InternalServiceException is the default error
-
-    with glue_error(client, "InternalServiceException", status=500) as caught:
-        client.get_job(JobName="nightly")
+    caught = fail_every_attempt(fake_with_nightly, mode, "InternalServiceException")
 
     metadata = caught.value.response["ResponseMetadata"]
     assert metadata["MaxAttemptsReached"] is True
@@ -147,15 +168,10 @@ def test_the_retry_mode_botocore_picks_by_default(
 
 
 @pytest.mark.glue_jobs(real_retry_sleep=True)
-@pytest.mark.parametrize("mode", MODES)
 def test_real_retry_sleep_sleeps_the_computed_back_off(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
-    client = client_in(mode)
-    fake_with_nightly.fail("GetJob")
-
-    with glue_error(client, "InternalServiceException", status=500):
-        client.get_job(JobName="nightly")
+    fail_every_attempt(fake_with_nightly, mode, "InternalServiceException")
 
     delays = [c.retry_delay for c in fake_with_nightly.calls[:-1]]
     assert len(delays) == ATTEMPTS[mode] - 1
@@ -193,15 +209,10 @@ def test_a_sleep_that_is_no_glue_back_off_is_real(glue_jobs: Any, sleeps: SleepS
 # -- the other errors: OperationTimeoutException is not retried, ThrottlingException is ----------
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_operation_timeout_surfaces_on_the_first_attempt(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
-    client = client_in(mode)
-    fake_with_nightly.fail("GetJob", "OperationTimeoutException")
-
-    with glue_error(client, "OperationTimeoutException", status=400) as caught:
-        client.get_job(JobName="nightly")
+    caught = fail_every_attempt(fake_with_nightly, mode, "OperationTimeoutException")
 
     assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 0
     assert [c.status for c in fake_with_nightly.calls] == [400]
@@ -209,22 +220,16 @@ def test_operation_timeout_surfaces_on_the_first_attempt(
     assert sleeps.slept == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_throttling_is_retried_by_botocores_throttling_rules(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
-    client = client_in(mode)
-    fake_with_nightly.fail("GetJob", "ThrottlingException")
-
-    with glue_error(client, "ThrottlingException", status=400):
-        client.get_job(JobName="nightly")
+    fail_every_attempt(fake_with_nightly, mode, "ThrottlingException")
 
     assert [c.status for c in fake_with_nightly.calls] == [400] * ATTEMPTS[mode]
     assert_backoff_recorded(fake_with_nightly.calls, mode, throttling=True)
     assert sleeps.slept == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_one_throttle_is_retried_and_the_call_succeeds(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str
 ) -> None:
@@ -282,18 +287,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("operation", "error"), CASES)
 def test_which_errors_botocore_retries(
     fake_with_nightly: Any, sleeps: SleepSpy, mode: str, operation: str, error: str
 ) -> None:
-    client = client_in(mode)
-    fake_with_nightly.fail(operation, error)
+    fail_every_attempt(fake_with_nightly, mode, error, operation, REQUESTS[operation])
     retried = error in ("InternalServiceException", "ThrottlingException")
     status = 500 if error == "InternalServiceException" else 400
-
-    with glue_error(client, error, status=status):
-        method(client, operation)(**REQUESTS[operation])
 
     assert len(fake_with_nightly.calls) == (ATTEMPTS[mode] if retried else 1)
     assert {(c.operation, c.status, c.error, c.injected) for c in fake_with_nightly.calls} == {
