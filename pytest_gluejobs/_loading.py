@@ -2,8 +2,10 @@
 
 Each job goes through CreateJob's validation and defaults on a scratch copy of the service and must
 come out as given, so a snapshot loads back to itself; each run is checked against the JobRun shape
-of botocore's Glue model and against what a run of the fake always has. One refusal, and nothing is
-loaded: the message names the partition, the job, the run and the field.
+of botocore's Glue model and against what a run of the fake always has; each trigger goes through
+CreateTrigger's validation and rules, its actions naming jobs loaded with it or in the fake. One
+refusal, and nothing is loaded: the message names the partition, the job or trigger, the run and
+the field.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from typing import Any
 from botocore.model import Shape
 
 from ._assertions import differences
-from ._core.errors import GlueError
-from ._core.jsondata import plain
+from ._core.errors import GlueError, OutsideTheFake
+from ._core.jsondata import clone, plain
 from ._core.model import service_model
 from ._core.runs import FINAL_STATES, RUN_STATES
 from ._core.service import now as service_now
-from ._core.state import JobsExist, JobState, ServiceState
+from ._core.state import JobState, NamesTaken, ServiceState
 from ._core.store import Partition
-from ._snapshots import TIMESTAMP_PLACEHOLDER
+from ._core.trigger_rules import TriggerRecord, new_trigger
+from ._core.validation import validate
+from ._snapshots import TIMESTAMP_PLACEHOLDER, TRIGGERS
 
 #: The members of a snapshotted job that CreateJob does not take: set by the service, not the user.
 _READ_ONLY = ("CreatedOn", "LastModifiedOn")
@@ -40,41 +44,49 @@ class _Refused(ValueError):
 def load(state: ServiceState, data: object) -> None:
     """Seed ``state`` from snapshot-shaped data: all of it, or nothing if any of it is refused."""
     try:
-        loaded = _everything(state.scratch(), data)
+        jobs, triggers = _everything(state, data)
     except RecursionError:
         raise _Refused("", "it is nested too deeply to be snapshot data") from None
     try:
-        state.seed(loaded)
-    except JobsExist as clash:
+        state.seed(jobs, triggers)
+    except NamesTaken as clash:
+        key = f"{clash.partition[0]}/{clash.partition[1]}"
         raise _Refused(
-            repr(f"{clash.partition[0]}/{clash.partition[1]}"),
-            f"job(s) {', '.join(map(repr, clash.names))} already exist; load() adds jobs to the "
-            "fake's state, so call reset() first to replace them",
+            repr(key if clash.kind == "job" else f"{TRIGGERS} > {key}"),
+            f"{clash.kind}(s) {', '.join(map(repr, clash.names))} already exist; load() adds "
+            f"{clash.kind}s to the fake's state, so call reset() first to replace them",
         ) from None
 
 
-def _everything(scratch: ServiceState, data: object) -> dict[Partition, list[JobState]]:
+def _everything(
+    state: ServiceState, data: object
+) -> tuple[dict[Partition, list[JobState]], dict[Partition, list[TriggerRecord]]]:
     if not isinstance(data, dict):
         raise _Refused("", f"expected a dict of partitions, got {_kind(data)}")
+    scratch = state.scratch()
     loaded: dict[Partition, list[JobState]] = {}
     for key, jobs in data.items():
+        if key == TRIGGERS:
+            continue
         partition = _partition(key)
         if not isinstance(jobs, dict):
             raise _Refused(repr(key), f"expected a dict of jobs by name, got {_kind(jobs)}")
         loaded[partition] = [_job(scratch, partition, key, name, job) for name, job in jobs.items()]
-    return loaded
+    triggers = _triggers(state, loaded, data[TRIGGERS]) if TRIGGERS in data else {}
+    return loaded, triggers
 
 
 def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _partition(key: object) -> Partition:
+def _partition(key: object, where: str | None = None) -> Partition:
     parts = key.split("/") if isinstance(key, str) else []
     if len(parts) != 2 or not all(parts):
         raise _Refused(
-            repr(key),
-            "a partition key must be '<account_id>/<region>', e.g. '123456789012/us-east-1'",
+            where or repr(key),
+            "a partition key must be '<account_id>/<region>', e.g. '123456789012/us-east-1'"
+            + ("" if where else f", or {TRIGGERS!r} for the triggers"),
         )
     return parts[0], parts[1]
 
@@ -126,6 +138,95 @@ def _create_job_params(fields: dict[str, Any]) -> dict[str, Any]:
         # A Ray job shows the Timeout Glue gives it, and CreateJob refuses one for Ray.
         params.pop("Timeout", None)
     return params
+
+
+# -- triggers -----------------------------------------------------------------------------------
+
+#: The states a trigger of the fake is ever in (Glue's passing states are never shown).
+_TRIGGER_STATES = ("CREATED", "ACTIVATED", "DEACTIVATED")
+
+
+def _triggers(
+    state: ServiceState, jobs: dict[Partition, list[JobState]], given: object
+) -> dict[Partition, list[TriggerRecord]]:
+    """The ``"Triggers"`` of snapshot data, each checked as CreateTrigger checks a request."""
+    if not isinstance(given, dict):
+        raise _Refused(
+            repr(TRIGGERS),
+            f"expected a dict of partitions, each of triggers by name, got {_kind(given)}",
+        )
+    loaded: dict[Partition, list[TriggerRecord]] = {}
+    for key, triggers in given.items():
+        where = f"{TRIGGERS} > {key}"
+        partition = _partition(key, repr(where))
+        if not isinstance(triggers, dict):
+            raise _Refused(
+                repr(where), f"expected a dict of triggers by name, got {_kind(triggers)}"
+            )
+        # An action may start a job loaded with it or one the fake holds (load() adds to it).
+        known = {job["Name"] for job, _, _ in jobs.get(partition, ())}
+        known.update(state.job_names(partition))
+        loaded[partition] = [_trigger(where, name, t, known) for name, t in triggers.items()]
+    return loaded
+
+
+def _trigger(partition_where: str, name: object, given: object, jobs: set[str]) -> TriggerRecord:
+    where = repr(f"{partition_where} > {name}")
+    if not isinstance(name, str) or not name:
+        raise _Refused(where, "a trigger's key must be its name, a non-empty string")
+    if not isinstance(given, dict):
+        raise _Refused(where, f"expected the trigger's fields as a dict, got {_kind(given)}")
+    if given.get("Name", name) != name:
+        raise _Refused(where, f"the trigger's Name {given['Name']!r} differs from its key {name!r}")
+    fields = {"Name": name, **plain(given)}
+    tags = fields.pop("Tags", {})
+    state = fields.pop("State", "CREATED")  # as CreateTrigger leaves it
+    members = service_model().shape_for("Trigger").members
+    for member in fields:
+        if member not in members:
+            raise _Refused(
+                where, f"field {member} is not a Trigger field; Trigger has: {', '.join(members)}"
+            )
+    if "Id" in fields:
+        raise _Refused(where, "field Id is set; Glue reserves it, and the fake never shows it")
+    if state not in _TRIGGER_STATES:
+        raise _Refused(
+            where,
+            f"field State is {state!r}; a trigger of the fake is {', '.join(_TRIGGER_STATES)} "
+            "(Glue's passing states, such as ACTIVATING, are never shown)",
+        )
+    try:
+        record = new_trigger(validate("CreateTrigger", {**clone(fields), "Tags": tags}), jobs)
+    except OutsideTheFake as error:
+        raise _Refused(where, str(error).rstrip(".")) from None
+    except GlueError as error:
+        raise _Refused(where, _trigger_refusal(error, fields, jobs)) from None
+    found = differences(fields, record.data, subset=True)
+    if found:
+        listed = "; ".join(f"{d.path} is {d.expected!r} but Glue shows {d.actual!r}" for d in found)
+        raise _Refused(where, f"{listed} for this definition; fix or remove the field(s)")
+    if state == "ACTIVATED" and fields["Type"] == "ON_DEMAND":
+        raise _Refused(
+            where,
+            "field State is 'ACTIVATED', but an ON_DEMAND trigger is never activated: it fires "
+            "on each StartTrigger and stays CREATED",
+        )
+    record.data["State"] = state
+    return record
+
+
+def _trigger_refusal(error: GlueError, fields: dict[str, Any], jobs: set[str]) -> str:
+    refusal = f"Glue would refuse this trigger ({error.code}: {error.message})"
+    if error.code != "EntityNotFoundException":
+        return refusal
+    # The one refusal that depends on the rest of the state: an action naming a missing job.
+    actions = fields["Actions"]
+    index, job = next((i, a["JobName"]) for i, a in enumerate(actions) if a["JobName"] not in jobs)
+    return (
+        f"field Actions[{index}].JobName is {job!r}, a job neither loaded with the trigger nor in "
+        f"the fake, so Glue would refuse this trigger ({error.code}). Load the job too, or remove "
+        "the action (a snapshot taken after DeleteJob of a job a trigger starts holds one)"
+    )
 
 
 # -- runs ---------------------------------------------------------------------------------------

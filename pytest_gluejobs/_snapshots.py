@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ._assertions import differences
-from ._core.state import JobState
-from ._core.store import Partition
+from ._core.state import Everything
 
 #: What snapshot() shows instead of a timestamp unless asked for timestamps.
 TIMESTAMP_PLACEHOLDER = "<timestamp>"
+#: The key of snapshot data that holds the triggers, by partition then name.
+TRIGGERS = "Triggers"
 
 
 class SnapshotContext(Protocol):
@@ -62,15 +63,17 @@ def _plain(value: Any, timestamps: bool) -> Any:
     return value
 
 
-def snapshot_data(state: dict[Partition, list[JobState]], *, timestamps: bool) -> dict[str, Any]:
+def snapshot_data(state: Everything, *, timestamps: bool) -> dict[str, Any]:
     """``{"<account>/<region>": {name: {**job, "Tags": tags}}}`` as plain, key-sorted JSON data.
 
     A job that has runs also has ``"Runs"``, newest first (so snapshots of jobs without runs are
-    as they always were). Only partitions holding jobs appear. Datetimes become ISO-8601 strings
-    with ``timestamps``, else the placeholder.
+    as they always were). Only partitions holding jobs appear. When there are triggers,
+    ``"Triggers"`` (a key no partition can have: it has no "/") holds them the same way:
+    ``{"<account>/<region>": {name: {**trigger, "Tags": tags}}}``. Datetimes become ISO-8601
+    strings with ``timestamps``, else the placeholder.
     """
     data: dict[str, Any] = {}
-    for (account_id, region), jobs in sorted(state.items()):
+    for (account_id, region), jobs in sorted(state.jobs.items()):
         if jobs:
             data[f"{account_id}/{region}"] = {
                 job["Name"]: _plain(
@@ -78,7 +81,15 @@ def snapshot_data(state: dict[Partition, list[JobState]], *, timestamps: bool) -
                 )
                 for job, tags, runs in jobs
             }
-    return {key: dict(sorted(jobs.items())) for key, jobs in data.items()}
+    if state.triggers:
+        data[TRIGGERS] = {
+            f"{account_id}/{region}": {
+                trigger["Name"]: _plain({**trigger, "Tags": tags}, timestamps)
+                for trigger, tags in triggers
+            }
+            for (account_id, region), triggers in sorted(state.triggers.items())
+        }
+    return {key: dict(sorted(data[key].items())) for key in sorted(data)}
 
 
 def to_text(data: dict[str, Any]) -> str:
@@ -187,23 +198,35 @@ def _mismatch_message(
 
 
 def _changes(stored: Any, actual: dict[str, Any]) -> list[str]:
-    """One line per changed field, job or partition, naming it."""
-    if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
+    """One line per changed field, job, trigger or partition, naming it."""
+    if not isinstance(stored, dict) or not all(
+        isinstance(v, dict) and (k != TRIGGERS or all(isinstance(t, dict) for t in v.values()))
+        for k, v in stored.items()
+    ):
         return ["the stored file does not hold snapshot-shaped data"]
     found: list[str] = []
-    for where in sorted(set(stored) | set(actual)):
-        old, new = stored.get(where, {}), actual.get(where, {})
-        for job in sorted(set(old) | set(new)):
-            if job not in old:
-                found.append(f"job {job!r} in {where}: new (not in the stored snapshot)")
-            elif job not in new:
-                found.append(f"job {job!r} in {where}: gone (only in the stored snapshot)")
-            else:
-                found.extend(
-                    f"job {job!r} in {where}: {d.path or '(whole job)'}: "
-                    f"{_short(d.expected)} -> {_short(d.actual)}"
-                    for d in differences(old[job], new[job], subset=False)
-                )
+    for where in sorted((set(stored) | set(actual)) - {TRIGGERS}):
+        found.extend(_named_changes("job", where, stored.get(where, {}), actual.get(where, {})))
+    stored_triggers, triggers = stored.get(TRIGGERS, {}), actual.get(TRIGGERS, {})
+    for where in sorted(set(stored_triggers) | set(triggers)):
+        old, new = stored_triggers.get(where, {}), triggers.get(where, {})
+        found.extend(_named_changes("trigger", where, old, new))
+    return found
+
+
+def _named_changes(kind: str, where: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for name in sorted(set(old) | set(new)):
+        if name not in old:
+            found.append(f"{kind} {name!r} in {where}: new (not in the stored snapshot)")
+        elif name not in new:
+            found.append(f"{kind} {name!r} in {where}: gone (only in the stored snapshot)")
+        else:
+            found.extend(
+                f"{kind} {name!r} in {where}: {d.path or f'(whole {kind})'}: "
+                f"{_short(d.expected)} -> {_short(d.actual)}"
+                for d in differences(old[name], new[name], subset=False)
+            )
     return found
 
 

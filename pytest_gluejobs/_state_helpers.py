@@ -182,7 +182,8 @@ class StateHelpers:
     # -- snapshots -----------------------------------------------------------------------------
 
     def snapshot(self, *, timestamps: bool = False) -> dict[str, Any]:
-        """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}}."""
+        """The whole state as plain JSON-able data: {"<account>/<region>": {name: job+Tags}},
+        and, if there are triggers, {"Triggers": {"<account>/<region>": {name: trigger+Tags}}}."""
         return _snapshots.snapshot_data(self._state.everything(), timestamps=timestamps)
 
     def assert_snapshot(self, name: str | None = None, *, timestamps: bool = False) -> None:

@@ -23,7 +23,8 @@ from pytest_gluejobs._core.model import OPERATIONS
 JOB = "every-operation"
 #: The job CreateJob creates.
 CREATED = "every-operation-created"
-#: The trigger CreateTrigger creates (ON_DEMAND, starting a run of CREATED).
+#: The trigger CreateTrigger creates (CONDITIONAL: a failed run of JOB starts CREATED); StartTrigger
+#: activates it and StopTrigger deactivates it (Glue refuses to stop a trigger never activated).
 TRIGGER = "every-operation-trigger"
 _DEFINITION = {"Role": ROLE, "Command": {"Name": "glueetl", "ScriptLocation": SCRIPT}}
 _BOOKMARKS_ON = {"--job-bookmark-option": "job-bookmark-enable"}
@@ -85,7 +86,15 @@ _TABLE: dict[str, Entry] = {
     "UntagResource": Entry(lambda r: {"ResourceArn": r.job_arn, "TagsToRemove": ["stage"]}, True),
     "GetTags": Entry(lambda r: {"ResourceArn": r.job_arn}, False),
     "CreateTrigger": Entry(
-        lambda r: {"Name": TRIGGER, "Type": "ON_DEMAND", "Actions": [{"JobName": CREATED}]}, True
+        lambda r: {
+            "Name": TRIGGER,
+            "Type": "CONDITIONAL",
+            "Predicate": {
+                "Conditions": [{"LogicalOperator": "EQUALS", "JobName": JOB, "State": "FAILED"}]
+            },
+            "Actions": [{"JobName": CREATED}],
+        },
+        True,
     ),
     "UpdateTrigger": Entry(
         lambda r: {"Name": TRIGGER, "TriggerUpdate": {"Description": "updated"}}, True

@@ -7,24 +7,36 @@ a copy; everything taken in is checked first and added all at once, or not at al
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from .jsondata import clone
 from .runs import FINAL_STATES, Run, make_script
 from .service import GlueJobsService
 from .service import now as service_now
 from .store import Partition
+from .trigger_rules import TriggerRecord
 
 #: A job as snapshots show it and loading takes it: its fields, its tags, its runs (oldest first).
 JobState = tuple[dict[str, Any], dict[str, str], list[dict[str, Any]]]
+#: A trigger as snapshots show it: its fields (as GetTrigger shows them) and its tags.
+TriggerState = tuple[dict[str, Any], dict[str, str]]
 
 
-class JobsExist(ValueError):
-    """Seeding would replace jobs that exist: nothing was seeded."""
+class Everything(NamedTuple):
+    """The whole state, read at one moment: each partition's jobs and triggers, in name order."""
 
-    def __init__(self, partition: Partition, names: list[str]) -> None:
-        super().__init__(partition, names)
+    jobs: dict[Partition, list[JobState]]
+    triggers: dict[Partition, list[TriggerState]]
+
+
+class NamesTaken(ValueError):
+    """Seeding would replace jobs or triggers that exist: nothing was seeded."""
+
+    def __init__(self, partition: Partition, kind: str, names: list[str]) -> None:
+        super().__init__(partition, kind, names)
         self.partition = partition
+        #: "job" or "trigger"
+        self.kind = kind
         self.names = names
 
 
@@ -153,35 +165,67 @@ class ServiceState:
 
     # -- the whole state ------------------------------------------------------------------------
 
-    def everything(self) -> dict[Partition, list[JobState]]:
-        """Every partition's jobs, in name order, with tags and runs (copies)."""
+    def everything(self) -> Everything:
+        """Every partition's jobs (with tags and runs) and triggers (with tags), in name order,
+        copied at one moment; activated SCHEDULED triggers fire first at each time due."""
+        self.service.triggers.catch_up(service_now())
         with self.service.store.all_partitions() as partitions:
-            return {
-                partition: [
-                    (
-                        clone(jobs.jobs[name].data),
-                        dict(jobs.jobs[name].tags),
-                        [clone(run.data) for run in jobs.runs.get(name, ())],
-                    )
-                    for name in jobs.names
-                ]
-                for partition, jobs in partitions.items()
-            }
+            return Everything(
+                jobs={
+                    partition: [
+                        (
+                            clone(jobs.jobs[name].data),
+                            dict(jobs.jobs[name].tags),
+                            [clone(run.data) for run in jobs.runs.get(name, ())],
+                        )
+                        for name in jobs.names
+                    ]
+                    for partition, jobs in partitions.items()
+                },
+                triggers={
+                    partition: [
+                        (clone(jobs.triggers[name].data), dict(jobs.triggers[name].tags))
+                        for name in sorted(jobs.triggers)
+                    ]
+                    for partition, jobs in partitions.items()
+                    if jobs.triggers
+                },
+            )
 
-    def seed(self, loaded: dict[Partition, list[JobState]]) -> None:
-        """Add jobs, tags and runs: all of them, or none if a job exists already (JobsExist).
+    def seed(
+        self,
+        jobs: dict[Partition, list[JobState]],
+        triggers: dict[Partition, list[TriggerRecord]],
+    ) -> None:
+        """Add jobs (tags, runs) and triggers: all, or none if a name is taken (NamesTaken).
 
-        Each job must be one CreateJob accepts; the caller checked it (see ``scratch``).
+        Each job must be one CreateJob accepts, each trigger one CreateTrigger accepts given
+        the jobs there will be; the caller checked them (see ``scratch``).
         """
         service = self.service
         with service.store.all_partitions():
-            for partition, built in loaded.items():
+            for partition, built in jobs.items():
                 with service.store.partition(partition) as stored:
                     clash = [job["Name"] for job, _, _ in built if job["Name"] in stored.jobs]
                     if clash:
-                        raise JobsExist(partition, clash)
+                        raise NamesTaken(partition, "job", clash)
+            for partition, records in triggers.items():
+                with service.store.partition(partition) as stored:
+                    taken = [r.data["Name"] for r in records if r.data["Name"] in stored.triggers]
+                    if taken:
+                        raise NamesTaken(partition, "trigger", taken)
+            # Runs that ended before the load ended before its triggers existed.
+            ended_before: dict[Partition, set[str]] = {}
+            for partition in triggers:
+                with service.store.partition(partition) as stored:
+                    ended_before[partition] = {
+                        run.data["Id"]
+                        for job_runs in stored.runs.values()
+                        for run in job_runs
+                        if run.state in FINAL_STATES
+                    }
             runs = service.runs
-            for partition, built in loaded.items():
+            for partition, built in jobs.items():
                 with service.store.partition(partition) as stored:
                     for job, tags, job_runs in built:
                         name = job["Name"]
@@ -190,3 +234,9 @@ class ServiceState:
                             continue
                         script = stored.scripts.get(name, runs.default_script)
                         stored.runs[name] = [Run(data, script) for data in job_runs]
+            now = service_now()
+            for partition, records in triggers.items():
+                with service.store.partition(partition) as stored:
+                    service.triggers.restore(
+                        stored, partition, records, ended_before[partition], now
+                    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import cron
 from .errors import GlueError, OutsideTheFake, invalid_input
+from .rules import check_tag_keys
 
 
 class TriggerRecord:
@@ -39,6 +40,18 @@ def outside_the_fake(field: str, why: str) -> OutsideTheFake:
         f"pytest-gluejobs fakes triggers that start jobs, outside workflows; {field} {why}. "
         "Leave it out, or test that part against AWS."
     )
+
+
+def new_trigger(params: dict[str, Any], jobs: Container[str]) -> TriggerRecord:
+    """A validated CreateTrigger request (handed over, without StartOnCreation) as a CREATED
+    trigger; GlueError (or OutsideTheFake) for what Glue would refuse (or the fake does not fake).
+
+    ``jobs`` are the names an action may start. CreateTrigger and load() both build triggers here.
+    """
+    tags = params.pop("Tags", None) or {}
+    check_tag_keys(tags)
+    check_definition(params, jobs)
+    return TriggerRecord({**params, "State": "CREATED"}, dict(tags))
 
 
 def check_definition(trigger: Mapping[str, Any], jobs: Container[str]) -> cron.Cron | None:

@@ -10,19 +10,18 @@ action's job as StartJobRun would, at the firing's own time, with ``TriggerName`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
 from .cron import Cron, parse
-from .errors import GlueError
+from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .pagination import decode_token, encode_token
-from .rules import check_tag_keys
 from .run_records import Run
 from .runs import JobRuns, RunEnd
 from .store import JobStore, Partition, PartitionJobs
-from .trigger_rules import TriggerRecord, check_definition
+from .trigger_rules import TriggerRecord, check_definition, new_trigger
 
 Params = dict[str, Any]
 #: Page size when MaxResults is omitted (as GetJobs; undocumented).
@@ -32,6 +31,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_CATCH_UP = 1000
 #: Action members a run takes over, as StartJobRun's parameters of the same names.
 _RUN_PARAMETERS = ("Arguments", "Timeout", "SecurityConfiguration", "NotificationProperty")
+#: When a loaded ACTIVATED trigger counts as activated: before any run it is loaded with ended.
+_LONG_AGO = datetime.min.replace(tzinfo=timezone.utc)
 #: A key no tag can have (tag keys are printable), so a DependentJobName filter scopes tokens.
 _DEPENDENT = "\x00DependentJobName"
 
@@ -58,17 +59,14 @@ class Triggers:
 
     def create(self, params: Params, partition: Partition, now: datetime) -> dict[str, Any]:
         name = params["Name"]
-        tags = params.pop("Tags", None) or {}
-        check_tag_keys(tags)
         start = params.pop("StartOnCreation", False)
         with self.store.lock:
             jobs = self.store.jobs_of(partition)
-            check_definition(params, jobs.jobs)  # input errors first, as CreateJob's
+            record = new_trigger(params, jobs.jobs)  # input errors first, as CreateJob's
             if name in jobs.triggers:
                 raise GlueError(
                     "AlreadyExistsException", f"Trigger with name {name} already exists."
                 )
-            record = TriggerRecord({**params, "State": "CREATED"}, dict(tags))
             jobs.triggers[name] = record
             if start and params["Type"] != "ON_DEMAND":
                 self._activate(record, partition, now)
@@ -109,10 +107,48 @@ class Triggers:
         name = params["Name"]
         with self.store.lock:
             record = self._get(self.store.jobs_of(partition), name)
+            if record.data["State"] == "CREATED":
+                # Glue's answer, reproduced live for any type of trigger never activated:
+                # https://github.com/hashicorp/terraform-provider-aws/pull/49408
+                raise invalid_input(
+                    "The operation is not allowed when trigger is in state: CREATED"
+                )
             record.data["State"] = "DEACTIVATED"
             record.next_fire = record.activated_on = None
             self.scheduled.discard((partition, name))
         return {"Name": name}
+
+    def restore(
+        self,
+        jobs: PartitionJobs,
+        partition: Partition,
+        records: list[TriggerRecord],
+        counted_out: set[str],
+        now: datetime,
+    ) -> None:
+        """Store triggers load() checked, with the firing state snapshot data cannot carry.
+
+        An ACTIVATED SCHEDULED trigger fires at its times after ``now``: Glue fires a schedule
+        from its activation on, never a backlog. An ACTIVATED CONDITIONAL trigger counts every
+        run of the partition that ended, except ``counted_out`` (runs in the fake before the
+        load, which ended before the trigger existed) and the runs that its firings used, read
+        back from the PredecessorRuns of the runs it started.
+        """
+        used: dict[str, set[str]] = {}
+        for job_runs in jobs.runs.values():
+            for run in job_runs:
+                trigger = run.data.get("TriggerName")
+                if trigger is not None:
+                    used.setdefault(trigger, set()).update(
+                        p["RunId"] for p in run.data.get("PredecessorRuns", ()) if "RunId" in p
+                    )
+        for record in records:
+            name = record.data["Name"]
+            jobs.triggers[name] = record
+            record.consumed = counted_out | used.get(name, set())
+            if record.data["State"] == "ACTIVATED":
+                self._activate(record, partition, now)
+                record.activated_on = _LONG_AGO  # the loaded runs ended while it was active
 
     # -- reads --
 

@@ -1,5 +1,6 @@
-"""load() is strict and exact: malformed runs are refused whole, snapshots of every kind of job load
-back to themselves, and a run started after load() never takes a loaded run's id.
+"""load() is strict and exact: malformed runs are refused whole, snapshots of every kind of job (and
+of triggers of every type and state) load back to themselves, and a run started after load() never
+takes a loaded run's id.
 """
 
 from __future__ import annotations
@@ -61,25 +62,95 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Triggers of each type and state the fake shows, made by _trigger
+#: (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTrigger.html).
+TRIGGER_KINDS = ("on-demand", "conditional", "and", "any", "scheduled", "stopped")
+#: The job every trigger starts: one no predicate watches, as Glue requires ("Job cannot be a
+#: Predicate and Action for Conditional Trigger.", quoted in
+#: https://github.com/hashicorp/terraform-provider-aws/issues/39571).
+DOWNSTREAM = "downstream"
+
+
+def _trigger(kind: str, first: str, last: str, ending: str) -> dict[str, Any]:
+    """CreateTrigger parameters for a trigger of ``kind`` that watches ``first`` and ``last``."""
+
+    def watching(job: str, state: str) -> dict[str, str]:
+        return {"LogicalOperator": "EQUALS", "JobName": job, "State": state}
+
+    every_minute = {"Type": "SCHEDULED", "Schedule": "cron(* * * * ? *)"}
+    definitions: dict[str, dict[str, Any]] = {
+        "on-demand": {"Type": "ON_DEMAND", "Tags": {"team": "data"}},
+        "conditional": {
+            "Type": "CONDITIONAL",
+            "Predicate": {"Conditions": [watching(first, ending)]},
+        },
+        "and": {
+            "Type": "CONDITIONAL",
+            "Description": "both ended",
+            "Predicate": {
+                "Logical": "AND",
+                "Conditions": [watching(first, ending), watching(last, "STOPPED")],
+            },
+        },
+        "any": {
+            "Type": "CONDITIONAL",
+            "Predicate": {
+                "Logical": "ANY",
+                "Conditions": [watching(first, "ERROR"), watching(last, "STOPPED")],
+            },
+        },
+        "scheduled": every_minute,
+        "stopped": every_minute,
+    }
+    return {
+        "Name": f"{kind}-trigger",
+        "StartOnCreation": kind != "on-demand",
+        "Actions": [{"JobName": DOWNSTREAM, "Arguments": {"--by": kind}}],
+        **definitions[kind],
+    }
+
+
 def _made_by_the_fake(
-    kinds: list[str], runs: int, ending: str = "SUCCEEDED", updated: bool = False
+    kinds: list[str],
+    runs: int,
+    ending: str = "SUCCEEDED",
+    updated: bool = False,
+    triggers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A snapshot (with timestamps) of jobs of ``kinds``, each with ``runs`` runs in all states.
 
     Runs end ``ending`` (a FAILED run of a job with MaxRetries is retried); one is stopped, one
-    finished by hand; with ``updated`` every job is updated (UpdateJob) after its runs.
+    finished by hand; with ``updated`` every job is updated (UpdateJob) after its runs (a minute
+    later each: every-minute schedules fire). ``triggers`` (of TRIGGER_KINDS) start a job of
+    their own, watching the first and the last, from before the first run; the ON_DEMAND one is
+    started once, the stopped one stopped; then the runs of the first and last job are listed
+    (GetJobRuns) three times, so that they end and the triggers watching them fire.
     """
     with mock_glue_jobs() as fake:
         clock = fake.freeze_time(T0)
         glue = boto3.client("glue")
         fake.run_states("*", "RUNNING", ending, error_message=f"ended {ending}")
-        for index, kind in enumerate(kinds):
-            name = f"{kind}-{index}"
+        names = [f"{kind}-{index}" for index, kind in enumerate(kinds)]
+        for name, kind in zip(names, kinds, strict=True):
             # Runs of the queued kind wait their turn; the others run side by side.
             side_by_side = (
                 {} if kind == "queued" else {"ExecutionProperty": {"MaxConcurrentRuns": 9}}
             )
             glue.create_job(Name=name, Role="GlueRole", **side_by_side, **KINDS[kind])
+        if triggers:
+            glue.create_job(
+                Name=DOWNSTREAM,
+                Role="GlueRole",
+                Command=command("glueetl"),
+                ExecutionProperty={"MaxConcurrentRuns": 50},
+            )
+        for trigger in triggers:
+            glue.create_trigger(**_trigger(trigger, names[0], names[-1], ending))
+        if "on-demand" in triggers:
+            glue.start_trigger(Name="on-demand-trigger")
+        if "stopped" in triggers:
+            glue.stop_trigger(Name="stopped-trigger")
+        for name, kind in zip(names, kinds, strict=True):
             started = []
             for number in range(runs):
                 # Glue refuses a run Timeout for Ray jobs ("Timeout not supported for Ray jobs").
@@ -99,6 +170,9 @@ def _made_by_the_fake(
                 clock.tick(60)
                 definition = {k: v for k, v in KINDS[kind].items() if k != "Tags"}
                 glue.update_job(JobName=name, JobUpdate={"Role": "OtherRole", **definition})
+        for _ in range(3 if triggers else 0):  # GetJobRuns moves runs on: watched runs end
+            for name in (names[0], names[-1]):
+                glue.get_job_runs(JobName=name)
         return fake.snapshot(timestamps=True)
 
 
@@ -116,16 +190,20 @@ def test_load_of_a_snapshot_gives_the_snapshot_back(kind: str) -> None:
     runs=st.integers(min_value=0, max_value=4),
     ending=st.sampled_from(["SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"]),
     updated=st.booleans(),
+    triggers=st.lists(st.sampled_from(TRIGGER_KINDS), max_size=3, unique=True).map(tuple),
 )
 def test_load_is_the_inverse_of_snapshot_for_every_kind_of_job(
-    kinds: list[str], runs: int, ending: str, updated: bool
+    kinds: list[str], runs: int, ending: str, updated: bool, triggers: tuple[str, ...]
 ) -> None:
-    state = _made_by_the_fake(kinds, runs, ending, updated)
+    state = _made_by_the_fake(kinds, runs, ending, updated, triggers)
     with mock_glue_jobs() as fresh:
+        # A frozen clock: a loaded every-minute schedule must not fire between load and snapshot.
+        fresh.freeze_time(T0)
         fresh.load(copy.deepcopy(state))
         assert fresh.snapshot(timestamps=True) == state
         again = fresh.snapshot(timestamps=True)
     with mock_glue_jobs() as twice:  # and what was loaded loads again
+        twice.freeze_time(T0)
         twice.load(again)
         assert twice.snapshot(timestamps=True) == state
 

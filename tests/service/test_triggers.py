@@ -141,6 +141,16 @@ def test_update_trigger_refuses_a_job_watched_and_started(jobs: Any) -> None:
     assert jobs.get_trigger(Name="t")["Trigger"]["Actions"] == [{"JobName": "load"}]
 
 
+def test_stop_trigger_refuses_a_trigger_never_activated(jobs: Any) -> None:
+    # Reproduced live: https://github.com/hashicorp/terraform-provider-aws/pull/49408
+    jobs.create_trigger(**on_demand("t"))
+    with pytest.raises(jobs.exceptions.InvalidInputException) as refused:
+        jobs.stop_trigger(Name="t")
+    message = refused.value.response["Error"]["Message"]
+    assert message == "The operation is not allowed when trigger is in state: CREATED"
+    assert jobs.get_trigger(Name="t")["Trigger"]["State"] == "CREATED"
+
+
 def test_an_action_naming_a_missing_job_is_refused(jobs: Any) -> None:
     with glue_error(jobs, "EntityNotFoundException", "missing"):
         jobs.create_trigger(**on_demand("t", job="missing"))
