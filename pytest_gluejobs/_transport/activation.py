@@ -1,11 +1,13 @@
 """Turning the fake on and off: the registry of active fakes, the guard, and the patches they need.
 
-Patches are in place while a fake is active or the guard is on, and gone otherwise: botocore's
-transport, signer, client creation and configured endpoint, moto's request hook, and aiobotocore's
-transport, signer and session. Modules imported later (moto, aiobotocore) are patched when they
-are imported, through post-import hooks. A hook fires once; a module dropped from ``sys.modules``
-and imported again (pytester restores ``sys.modules`` after an in-process run) is a new module, so
-every activation arms a hook again for each such module that is not imported now.
+Patches are in place while a fake is active, the guard is on, or a thread or task started under a
+fake still runs (``outliving``: its requests are refused, not sent), and gone otherwise:
+botocore's transport, signer, client creation and configured endpoint, moto's request hook,
+aiobotocore's transport, signer and session, and ``threading.Thread.start``. Modules imported
+later (moto, aiobotocore) are patched when they are imported, through post-import hooks. A hook
+fires once; a module dropped from ``sys.modules`` and imported again (pytester restores
+``sys.modules`` after an in-process run) is a new module, so every activation arms a hook again
+for each such module that is not imported now.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from . import client_creation as _client_creation
 from . import guard as _guard
 from . import interceptor as _interceptor
 from . import moto_compat as _moto_compat
+from . import outliving as _outliving
 from . import registry as _registry
 from . import signing as _signing
 
@@ -67,11 +70,17 @@ def _install() -> None:
     _client_creation.install()
     _moto_compat.install()
     _aiobotocore_transport.install()
+    _outliving.install(_release)
 
 
 def _uninstall() -> None:
     global _installed
-    if _installed and not _registry.active_owners() and not _guard.is_on():
+    if (
+        _installed
+        and not _registry.active_owners()
+        and not _guard.is_on()
+        and not _outliving.holding()
+    ):
         _installed = False
         _botocore_transport.uninstall()
         _child_endpoint.uninstall()
@@ -79,6 +88,12 @@ def _uninstall() -> None:
         _client_creation.uninstall()
         _moto_compat.uninstall()
         _aiobotocore_transport.uninstall()
+        _outliving.uninstall()
+
+
+def _release() -> None:
+    with _lock:
+        _uninstall()
 
 
 def activate(
@@ -89,13 +104,14 @@ def activate(
     ``environ`` is applied to ``os.environ`` (None: removed) and restored by ``deactivate``.
     """
     with _lock:
-        _registry.activate(owner, interceptor, environ)
+        _registry.activate(owner, interceptor, environ, _guard.current_test)
         _install()
 
 
 def deactivate(owner: object) -> None:
-    """Undo ``activate``; the last one out removes the patches (unless the guard needs them)."""
+    """Undo ``activate``; the last one out removes the patches (unless still needed)."""
     with _lock:
+        _outliving.hold_tasks_of(owner)
         _registry.deactivate(owner)
         _uninstall()
 

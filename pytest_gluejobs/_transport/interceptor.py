@@ -31,6 +31,7 @@ from .._core.model import OPERATIONS, glue_operation_names
 from .._core.service import GlueJobsService
 from .._core.store import Partition, to_json
 from . import guard as _guard
+from . import outliving as _outliving
 from . import registry as _registry
 from .calls import Call, CallLog
 from .errors import UnsupportedOperation
@@ -293,15 +294,16 @@ def answer(
 ) -> AWSResponse | None:
     """The active fake's answer to a request from a Glue endpoint; None lets it go to AWS.
 
-    With no fake active it goes to AWS, unless the guard is on: then RealGlueBlocked is raised
-    before anything is sent.
+    With no fake active it goes to AWS, unless the guard is on or it comes from a thread or task
+    that outlived its fake: then RealGlueBlocked is raised before anything is sent.
     """
     interceptor = _registry.current()
     if interceptor is None:
         _last_call.set(None)
-        if _guard.is_on():
+        if _guard.is_on() or _outliving.could_refuse():
             target = _header(request, "X-Amz-Target") or ""
-            raise _guard.blocked(target.removeprefix(_TARGET_PREFIX)[:100])
+            operation = target.removeprefix(_TARGET_PREFIX)[:100]
+            raise _outliving.refusal(f"a Glue {operation} request") or _guard.blocked(operation)
         return None
     return answer_with(interceptor, endpoint, request, build)
 

@@ -4,7 +4,8 @@ While a fake is active, a request from a Logs endpoint (JSON 1.1, ``X-Amz-Target
 Logs_20140328.<Operation>``) that reads one of Glue's log groups with GetLogEvents,
 FilterLogEvents or DescribeLogStreams is answered here, so an orchestrator streaming a run's
 output finds what the test scripted. Every other Logs request (another group, another operation)
-goes on untouched: to moto when moto is active, else wherever it was going.
+goes on untouched: to moto when moto is active, else wherever it was going. With no fake active,
+a read of Glue's log groups is refused where a Glue request would be (the guard, ``outliving``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from .._core import run_logs as _run_logs
 from .._core.jsondata import as_bytes
 from .._core.store import to_json
+from . import guard as _guard
 from . import interceptor as _interceptor
+from . import outliving as _outliving
 from . import registry as _registry
 
 _TARGET_PREFIX = "Logs_20140328."
@@ -50,9 +53,20 @@ def glue_log_read(request: AWSPreparedRequest) -> tuple[str, dict[str, Any]] | N
 def answer(
     endpoint: Any, request: AWSPreparedRequest, build: _interceptor.ResponseBuilder
 ) -> AWSResponse | None:
-    """The active fake's answer to a read of a Glue log group; None lets the request go on."""
+    """The active fake's answer to a read of a Glue log group; None lets the request go on.
+
+    With no fake active, such a read is refused (RealGlueBlocked) where a Glue request would be:
+    while the guard is on, and from a thread or task that outlived its fake.
+    """
     interceptor = _registry.current()
     if not isinstance(interceptor, _interceptor.Interceptor):
+        if interceptor is None and (_guard.is_on() or _outliving.could_refuse()):
+            read = glue_log_read(request)
+            if read is not None:
+                operation, group = read[0], _run_logs.group_named(read[1])
+                raise _outliving.refusal(
+                    f"a CloudWatch Logs {operation} request for Glue's log group {group!r}"
+                ) or _guard.blocked(f"{operation} of log group {group!r}", logs=True)
         return None
     read = glue_log_read(request)
     if read is None:

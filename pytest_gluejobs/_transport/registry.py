@@ -8,7 +8,8 @@ code under test started with ``threading.Thread`` or an executor, is answered by
 in the process — if that is unambiguous: when every active fake was activated along one chain of
 nesting, the innermost answers; when fakes are active side by side (in two threads, or two tasks
 under ``asyncio.gather``), a request from such a context is refused with ``AmbiguousGlueFake``
-and nothing is sent. Never to AWS, never silently to the wrong fake.
+and nothing is sent. Never to AWS, never silently to the wrong fake. A context that still holds
+the record of a fake that stopped (a task that outlived it) is known as such: see ``outliving``.
 
 Activation also changes ``os.environ`` (test credentials, the fake's endpoint), which is one per
 process: the registry applies a fake's changes when it starts and restores them exactly when it
@@ -40,11 +41,13 @@ class _Activation:
     """One fake's activation. ``answerer`` is None once it stopped, so that a context that still
     holds the record (a task that outlived the fake) holds nothing of the fake's."""
 
-    __slots__ = ("answerer", "applied_environ", "around", "owner", "saved_environ")
+    __slots__ = ("answerer", "applied_environ", "around", "owner", "saved_environ", "test")
 
-    def __init__(self, owner: object, answerer: Answerer) -> None:
+    def __init__(self, owner: object, answerer: Answerer, test: str | None) -> None:
         self.owner: object = owner
         self.answerer: Answerer | None = answerer
+        #: The test (node id) it was activated in, named when a task that outlived it is refused.
+        self.test = test
         #: The activations this one is nested in, in its context, outermost first.
         self.around: tuple[_Activation, ...] = ()
         self.saved_environ: dict[str, str | None] = {}
@@ -87,10 +90,16 @@ def current_or_none() -> Answerer | None:
         return None
 
 
-def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None]) -> None:
+def activate(
+    owner: object,
+    answerer: Answerer,
+    environ: Mapping[str, str | None],
+    test: str | None = None,
+) -> None:
     """Make ``owner``'s ``answerer`` answer this context's requests (RuntimeError if it is already).
 
-    ``environ`` is applied to ``os.environ`` (a value of None removes the variable).
+    ``environ`` is applied to ``os.environ`` (a value of None removes the variable); ``test`` is
+    the running test's node id, if any.
     """
     global _fallback
     with _lock:
@@ -99,7 +108,7 @@ def activate(owner: object, answerer: Answerer, environ: Mapping[str, str | None
                 "This Glue fake is already active. Activate it once: use the glue_jobs fixture "
                 "or one `with mock_glue_jobs()` block, not both for the same fake."
             )
-        activation = _Activation(owner, answerer)
+        activation = _Activation(owner, answerer, test)
         activation.around = tuple(a for a in _bound.get() if a.answerer is not None)
         saved = activation.saved_environ = {key: os.environ.get(key) for key in environ}
         activation.applied_environ = dict(environ)
@@ -158,6 +167,23 @@ def owners_here() -> list[object]:
 def applied_values(key: str) -> frozenset[str | None]:
     """The values the active fakes gave environment variable ``key`` (none: an empty set)."""
     return frozenset(a.applied_environ[key] for a in _active if key in a.applied_environ)
+
+
+def any_active() -> bool:
+    return bool(_active)
+
+
+def stopped_fakes_held() -> tuple[str | None, ...]:
+    """The tests (None: outside one) of the stopped fakes this context still holds the record of.
+
+    Not empty in a task or copied context that outlived the fake it was made under.
+    """
+    return tuple(a.test for a in _bound.get() if a.answerer is None)
+
+
+def holds(context: contextvars.Context, owner: object) -> bool:
+    """Whether ``context`` holds the record of ``owner``'s activation."""
+    return any(a.owner is owner for a in context.get(_bound, ()))
 
 
 def is_active(owner: object) -> bool:

@@ -43,12 +43,13 @@ def nightly(context: AssetExecutionContext, glue: PipesGlueClient) -> Any:
 @pytest.fixture
 def glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
     """The resource as the guide builds it; moto answers S3 beside the fake."""
-    with _glue_client(glue_jobs) as client:
+    with aws_beside_the_fake(glue_jobs) as s3, pipes_glue_client(s3) as client:
         yield client
 
 
 @contextmanager
-def _glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
+def aws_beside_the_fake(glue_jobs: GlueJobsFake) -> Iterator[Any]:
+    """moto's S3 with the Pipes bucket, and the Glue job the asset runs; yields the S3 client."""
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="dagster-pipes")
@@ -57,13 +58,33 @@ def _glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
             Role="arn:aws:iam::123456789012:role/GlueRole",
             Command={"Name": "glueetl", "ScriptLocation": "s3://dagster-pipes/nightly.py"},
         )
-        yield pipes.PipesGlueClient(
-            client=boto3.client("glue", region_name="us-east-1"),
-            context_injector=pipes.PipesS3ContextInjector(client=s3, bucket="dagster-pipes"),
-            message_reader=pipes.PipesCloudWatchMessageReader(
-                client=boto3.client("logs", region_name="us-east-1")
-            ),
-        )
+        yield s3
+
+
+@contextmanager
+def pipes_glue_client(s3: Any) -> Iterator[Any]:
+    """A PipesGlueClient for one run, which waits for the log reader threads it started.
+
+    After a successful run, PipesGlueClient adds a PipesCloudWatchLogReader to its message reader;
+    that reader tails the run's stream in a thread of its own, which Dagster neither joins nor
+    stops (its ``stop()`` does nothing), and which ends only after it reads a line once the run
+    is over. The message reader keeps the log reader: a second run through the same resource
+    starts it again on the first run's stream, where no line will come, and its thread polls
+    GetLogEvents until the process ends. So: one resource per run, and its log readers waited for
+    before the fake stops.
+    """
+    message_reader = pipes.PipesCloudWatchMessageReader(
+        client=boto3.client("logs", region_name="us-east-1")
+    )
+    yield pipes.PipesGlueClient(
+        client=boto3.client("glue", region_name="us-east-1"),
+        context_injector=pipes.PipesS3ContextInjector(client=s3, bucket="dagster-pipes"),
+        message_reader=message_reader,
+    )
+    for reader in message_reader.log_readers.values():
+        if reader.is_running():
+            reader.thread.join(30)
+        assert not reader.is_running(), "a Dagster log reader is still tailing CloudWatch Logs"
 
 
 def test_the_asset_receives_the_materialization_the_job_reported(
@@ -114,10 +135,10 @@ def test_a_failed_run_fails_the_asset_with_its_error_message(
 
 def test_a_long_run_and_a_failed_one_under_virtual_time() -> None:
     # PipesGlueClient polls every 5 s; after a failed run Dagster waits 10 s for messages.
-    with mock_glue_jobs(virtual_time=True) as fake:
+    with mock_glue_jobs(virtual_time=True) as fake, aws_beside_the_fake(fake) as s3:
         fake.run_states("nightly", *["RUNNING"] * 10, "SUCCEEDED", logs=[pipes_message("closed")])
-        with _glue_client(fake) as client:
+        with pipes_glue_client(s3) as client:
             assert dagster.materialize([nightly], resources={"glue": client}).success
-            fake.run_states("nightly", "RUNNING", "FAILED", error_message="boom")
-            with pytest.raises(RuntimeError, match="boom"):
-                dagster.materialize([nightly], resources={"glue": client})
+        fake.run_states("nightly", "RUNNING", "FAILED", error_message="boom")
+        with pipes_glue_client(s3) as client, pytest.raises(RuntimeError, match="boom"):
+            dagster.materialize([nightly], resources={"glue": client})
