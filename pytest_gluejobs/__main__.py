@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from ._core.partitions import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._fake import GlueJobsFake
 from ._transport.server import HOST, LoopbackEndpoint

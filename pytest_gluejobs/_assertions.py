@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._core.model import OPERATIONS, glue_operation_names, service_model
+from ._core.partitions import Partition
 from ._core.state import ServiceState
-from ._core.store import Partition
 
 if TYPE_CHECKING:
     from ._transport.calls import Call

@@ -19,10 +19,10 @@ from ._assertions import differences
 from ._core.errors import GlueError, OutsideTheFake
 from ._core.jsondata import clone, plain
 from ._core.model import service_model
+from ._core.partitions import Partition
 from ._core.runs import FINAL_STATES, RUN_STATES
 from ._core.service import now as service_now
 from ._core.state import JobState, NamesTaken, ServiceState
-from ._core.store import Partition
 from ._core.trigger_rules import TriggerRecord, new_trigger
 from ._core.validation import validate
 from ._snapshots import TIMESTAMP_PLACEHOLDER, TRIGGERS

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from ._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from ._core.partitions import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ._core.versions import DEFAULT_GLUE_VERSION, glue_versions
 
 P = ParamSpec("P")

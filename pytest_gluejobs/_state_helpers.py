@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import _assertions, _loading, _snapshots
 from ._core.errors import GlueError
+from ._core.partitions import Partition
 from ._core.state import ServiceState
-from ._core.store import Partition
 
 if TYPE_CHECKING:
     from ._transport.calls import Call, CallLog

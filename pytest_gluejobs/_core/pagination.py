@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from .errors import invalid_input
-from .store import Partition
+from .partitions import Partition
 
 
 def _checksum(payload: bytes) -> str:

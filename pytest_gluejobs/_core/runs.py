@@ -18,13 +18,14 @@ from typing import Any
 from . import run_logs as _run_logs
 from .errors import GlueError, invalid_input
 from .pagination import decode_token, encode_token
+from .partitions import Partition
 from .rules import JobRules, command_kind
 from .run_fields import bills_dpu_seconds, executor_failure, log_group
 from .run_records import FINAL_STATES as FINAL_STATES  # re-exported: the controller reads it
 from .run_records import RUN_STATES as RUN_STATES  # re-exported: snapshots read it
 from .run_records import Run as Run  # re-exported: snapshots build runs
 from .run_records import Script
-from .store import JobStore, Partition, PartitionJobs
+from .store import JobStore, PartitionJobs
 from .versions import AUTO
 
 #: States a test may script (STOPPING comes from BatchStopJobRun). Every run begins in STARTING,

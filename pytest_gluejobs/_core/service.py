@@ -23,9 +23,10 @@ from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .model import OPERATIONS
 from .pagination import decode_token, encode_token
+from .partitions import Partition
 from .rules import JobRules, check_tag_keys
 from .runs import JobRuns, RunEnd
-from .store import JobRecord, JobStore, Partition, PartitionJobs, to_json
+from .store import JobRecord, JobStore, PartitionJobs, to_json
 from .triggers import Triggers
 from .validation import validate
 from .versions import DEFAULT_GLUE_VERSION, glue_versions

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .jsondata import clone
+from .partitions import Partition
 from .runs import FINAL_STATES, Run, make_script
 from .service import GlueJobsService
 from .service import now as service_now
-from .store import Partition
 from .trigger_rules import TriggerRecord
 
 #: A job as snapshots show it and loading takes it: its fields, its tags, its runs (oldest first).

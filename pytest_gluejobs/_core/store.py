@@ -11,15 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from .bookmarks import JobBookmark
+from .partitions import Partition
 from .run_logs import LogGroups
 from .run_records import Run, RunIndex, Script
 from .trigger_rules import TriggerRecord
-
-#: (account_id, region): Glue keeps a separate set of jobs for each.
-Partition = tuple[str, str]
-#: The partition of a fake given none: the account id and region AWS's documentation uses.
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 
 
 def _wire_value(value: object) -> float:

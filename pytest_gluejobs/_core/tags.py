@@ -17,8 +17,9 @@ import botocore.session
 from botocore.exceptions import UnknownRegionError
 
 from .errors import GlueError, OutsideTheFake, invalid_input
+from .partitions import Partition
 from .rules import check_tag_keys
-from .store import JobRecord, JobStore, Partition, PartitionJobs
+from .store import JobRecord, JobStore, PartitionJobs
 
 #: The most tags a resource may have (Glue developer guide, tags; model map maximum).
 MAX_TAGS = 50

@@ -18,9 +18,10 @@ from .cron import Cron, parse
 from .errors import GlueError, invalid_input
 from .jsondata import clone
 from .pagination import decode_token, encode_token
+from .partitions import Partition
 from .run_records import Run
 from .runs import JobRuns, RunEnd
-from .store import JobStore, Partition, PartitionJobs
+from .store import JobStore, PartitionJobs
 from .trigger_rules import TriggerRecord, check_definition, new_trigger
 
 Params = dict[str, Any]

@@ -28,8 +28,9 @@ from .._core.errors import GlueError, OutsideTheFake
 from .._core.faults import FaultRules
 from .._core.jsondata import as_bytes, decode_body, undecodable
 from .._core.model import OPERATIONS, glue_operation_names
+from .._core.partitions import Partition
 from .._core.service import GlueJobsService
-from .._core.store import Partition, to_json
+from .._core.store import to_json
 from . import guard as _guard
 from . import outliving as _outliving
 from . import registry as _registry

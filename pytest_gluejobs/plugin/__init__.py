@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .._core.store import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from .._core.partitions import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from .._core.versions import DEFAULT_GLUE_VERSION, TODAYS_DEFAULT
 from .._options import FakeOptions, TestSetup
 from .._transport import guard as _guard
