@@ -91,17 +91,22 @@ def _partition(key: object, where: str | None = None) -> Partition:
     return parts[0], parts[1]
 
 
+def _named_fields(where: str, kind: str, name: object, given: object) -> tuple[str, dict[str, Any]]:
+    """A job's or trigger's name and fields (keyed by its name in the snapshot; Name filled in)."""
+    if not isinstance(name, str) or not name:
+        raise _Refused(where, f"a {kind}'s key must be its name, a non-empty string")
+    if not isinstance(given, dict):
+        raise _Refused(where, f"expected the {kind}'s fields as a dict, got {_kind(given)}")
+    if given.get("Name", name) != name:
+        raise _Refused(where, f"the {kind}'s Name {given['Name']!r} differs from its key {name!r}")
+    return name, {"Name": name, **plain(given)}
+
+
 def _job(
     scratch: ServiceState, partition: Partition, key: str, name: object, given: object
 ) -> JobState:
     where = repr(f"{key} > {name}")
-    if not isinstance(name, str) or not name:
-        raise _Refused(where, "a job's key must be its name, a non-empty string")
-    if not isinstance(given, dict):
-        raise _Refused(where, f"expected the job's fields as a dict, got {_kind(given)}")
-    if given.get("Name", name) != name:
-        raise _Refused(where, f"the job's Name {given['Name']!r} differs from its key {name!r}")
-    fields = {"Name": name, **plain(given)}
+    name, fields = _named_fields(where, "job", name, given)
     runs = _runs(where, name, fields.pop("Runs", []))
     times = {member: fields.pop(member, TIMESTAMP_PLACEHOLDER) for member in _READ_ONLY}
     params = _create_job_params(fields)
@@ -172,13 +177,7 @@ def _triggers(
 
 def _trigger(partition_where: str, name: object, given: object, jobs: set[str]) -> TriggerRecord:
     where = repr(f"{partition_where} > {name}")
-    if not isinstance(name, str) or not name:
-        raise _Refused(where, "a trigger's key must be its name, a non-empty string")
-    if not isinstance(given, dict):
-        raise _Refused(where, f"expected the trigger's fields as a dict, got {_kind(given)}")
-    if given.get("Name", name) != name:
-        raise _Refused(where, f"the trigger's Name {given['Name']!r} differs from its key {name!r}")
-    fields = {"Name": name, **plain(given)}
+    name, fields = _named_fields(where, "trigger", name, given)
     tags = fields.pop("Tags", {})
     state = fields.pop("State", "CREATED")  # as CreateTrigger leaves it
     members = service_model().shape_for("Trigger").members
