@@ -48,6 +48,18 @@ def job_params(name: str = "nightly", kind: str = "glueetl", **overrides: Any) -
     return {"Name": name, "Role": ROLE, "Command": command(kind), **overrides}
 
 
+def start_run(glue: Any, job: str = "nightly", **params: Any) -> str:
+    """StartJobRun of ``job``; the new run's id."""
+    run_id: str = glue.start_job_run(JobName=job, **params)["JobRunId"]
+    return run_id
+
+
+def read_run(glue: Any, run_id: str, job: str = "nightly") -> dict[str, Any]:
+    """GetJobRun: the run as Glue shows it (each read moves a scripted run on one step)."""
+    run: dict[str, Any] = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
+    return run
+
+
 @contextmanager
 def glue_error(client: Any, code: str, *fragments: str, status: int = 400) -> Iterator[Any]:
     """Expect the block to raise botocore's modelled ``code`` exception with ``status``.

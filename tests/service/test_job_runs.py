@@ -7,22 +7,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from helpers import command, glue_error, job_params
+from helpers import command, glue_error, job_params, read_run, start_run
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 RUN_ID = re.compile(r"jr_[0-9a-f]{64}")
-
-
-def start(glue: Any, job: str = "nightly", **params: Any) -> str:
-    run_id: str = glue.start_job_run(JobName=job, **params)["JobRunId"]
-    return run_id
-
-
-def read(glue: Any, run_id: str, job: str = "nightly") -> dict[str, Any]:
-    run: dict[str, Any] = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-    return run
 
 
 # -- ids and the default path --
@@ -34,9 +24,9 @@ def test_run_ids_are_glue_shaped_and_the_same_in_every_run_of_a_test(glue: Any) 
         with mock_glue_jobs() as fake:
             fake.add_job(**job_params())
             fake.add_job(**job_params("other"))
-            first = start(glue)
+            first = start_run(glue)
             fake.finish_run(first)
-            return [first, start(glue), start(glue, "other")]
+            return [first, start_run(glue), start_run(glue, "other")]
 
     once, again = ids(), ids()
     assert once == again
@@ -48,21 +38,21 @@ def test_a_run_moves_one_step_per_read_to_success(glue_jobs: GlueJobsFake, glue:
     # §0.2, §0.3: STARTING -> RUNNING -> SUCCEEDED; CompletedOn only when final, = LastModifiedOn.
     clock = glue_jobs.freeze_time(T0)
     glue.create_job(**job_params(WorkerType="G.1X", NumberOfWorkers=2, GlueVersion="4.0"))
-    run_id = start(glue)
+    run_id = start_run(glue)
     assert glue_jobs.runs("nightly")[0]["JobRunState"] == "STARTING"
     # The first read shows STARTING (https://docs.aws.amazon.com/glue/latest/dg/job-run-statuses.html:
     # STARTING is every run's first state).
-    assert read(glue, run_id)["JobRunState"] == "STARTING"
+    assert read_run(glue, run_id)["JobRunState"] == "STARTING"
     clock.tick(timedelta(seconds=5))
-    running = read(glue, run_id)
+    running = read_run(glue, run_id)
     assert running["JobRunState"] == "RUNNING"
     assert "CompletedOn" not in running and running["ExecutionTime"] == 0
     clock.tick(timedelta(seconds=70))
-    done = read(glue, run_id)
+    done = read_run(glue, run_id)
     assert done["JobRunState"] == "SUCCEEDED"
     assert done["CompletedOn"] == done["LastModifiedOn"] == T0 + timedelta(seconds=75)
     assert done["ExecutionTime"] == 75
-    assert read(glue, run_id)["JobRunState"] == "SUCCEEDED"  # final states stay
+    assert read_run(glue, run_id)["JobRunState"] == "SUCCEEDED"  # final states stay
     # §3.2 (REC): the fields every run carries, and those of a Spark run.
     assert done["Id"] == run_id and done["Attempt"] == 0 and done["JobName"] == "nightly"
     assert done["StartedOn"] == T0 and done["PredecessorRuns"] == []
@@ -80,7 +70,7 @@ def test_a_run_moves_one_step_per_read_to_success(glue_jobs: GlueJobsFake, glue:
 def test_a_python_shell_run(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §3.2 (REC, R-SP 2026): no workers, 0.0625 / 0, the python-jobs log group.
     glue.create_job(**job_params(kind="pythonshell"))
-    run = read(glue, start(glue))
+    run = read_run(glue, start_run(glue))
     assert "WorkerType" not in run and "NumberOfWorkers" not in run
     assert (run["MaxCapacity"], run["AllocatedCapacity"]) == (0.0625, 0)
     assert run["LogGroupName"] == "/aws-glue/python-jobs"
@@ -94,7 +84,7 @@ def test_arguments_are_only_what_start_job_run_sent(
 ) -> None:
     # §0.4 (REC): never the job's DefaultArguments; no key for no (or empty) arguments.
     glue.create_job(**job_params(DefaultArguments={"--env": "prod"}))
-    run = read(glue, start(glue, Arguments=sent))
+    run = read_run(glue, start_run(glue, Arguments=sent))
     assert run.get("Arguments") == shown
     glue_jobs.assert_called("StartJobRun", JobName="nightly", Arguments=sent)
 
@@ -102,14 +92,14 @@ def test_arguments_are_only_what_start_job_run_sent(
 def test_start_job_run_overrides_the_jobs_settings(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §4.4: Timeout, NotificationProperty and workers of the run win (REC for the first two).
     glue.create_job(**job_params(WorkerType="G.1X", NumberOfWorkers=10, Timeout=60))
-    run = read(
+    run = read_run(
         glue,
-        start(glue, Timeout=6, NumberOfWorkers=4, NotificationProperty={"NotifyDelayAfter": 6}),
+        start_run(glue, Timeout=6, NumberOfWorkers=4, NotificationProperty={"NotifyDelayAfter": 6}),
     )
     assert (run["Timeout"], run["WorkerType"], run["NumberOfWorkers"]) == (6, "G.1X", 4)
     assert (run["MaxCapacity"], run["NotificationProperty"]) == (4.0, {"NotifyDelayAfter": 6})
     with glue_error(glue, "InvalidInputException", "Please do not set Max Capacity"):
-        start(glue, MaxCapacity=10.0, WorkerType="G.2X", NumberOfWorkers=2)
+        start_run(glue, MaxCapacity=10.0, WorkerType="G.2X", NumberOfWorkers=2)
 
 
 # -- scripted states, failures, retries, timeouts --
@@ -118,10 +108,10 @@ def test_start_job_run_overrides_the_jobs_settings(glue_jobs: GlueJobsFake, glue
 def test_scripted_failure_carries_the_error_message(glue_jobs: GlueJobsFake, glue: Any) -> None:
     glue.create_job(**job_params())
     glue_jobs.run_states("nightly", "RUNNING", "FAILED", error_message="AnalysisException: boom")
-    run_id = start(glue)
-    assert read(glue, run_id)["JobRunState"] == "STARTING"
-    assert read(glue, run_id)["JobRunState"] == "RUNNING"
-    failed = read(glue, run_id)
+    run_id = start_run(glue)
+    assert read_run(glue, run_id)["JobRunState"] == "STARTING"
+    assert read_run(glue, run_id)["JobRunState"] == "RUNNING"
+    failed = read_run(glue, run_id)
     assert (failed["JobRunState"], failed["ErrorMessage"]) == ("FAILED", "AnalysisException: boom")
 
 
@@ -129,17 +119,17 @@ def test_a_failed_run_without_a_message_still_has_one(glue_jobs: GlueJobsFake, g
     # REC: FAILED runs carry ErrorMessage; Prefect reads it by key (§6).
     glue.create_job(**job_params())
     glue_jobs.run_states("nightly", "FAILED")
-    run_id = start(glue)
-    read(glue, run_id)  # STARTING
-    assert read(glue, run_id)["ErrorMessage"]
+    run_id = start_run(glue)
+    read_run(glue, run_id)  # STARTING
+    assert read_run(glue, run_id)["ErrorMessage"]
 
 
 def test_failed_runs_are_retried_as_attempts(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §4.6 (REC): <first id>_attempt_<n>, Attempt n, PreviousRunId the attempt before.
     glue.create_job(**job_params(MaxRetries=2))
     glue_jobs.run_states("nightly", "FAILED", error_message="S3 AccessDenied")
-    first = start(glue)
-    read(glue, first)  # STARTING
+    first = start_run(glue)
+    read_run(glue, first)  # STARTING
     for _ in range(5):  # a listing reads each run too: each attempt shows STARTING, then FAILED
         runs = glue.get_job_runs(JobName="nightly")["JobRuns"]
     assert [run["Id"] for run in runs] == [f"{first}_attempt_2", f"{first}_attempt_1", first]
@@ -152,11 +142,11 @@ def test_a_run_that_outlives_its_timeout_ends_timeout(glue_jobs: GlueJobsFake, g
     clock = glue_jobs.freeze_time(T0)
     glue.create_job(**job_params(Timeout=10))
     glue_jobs.run_states("nightly", "RUNNING")  # it would run for ever
-    run_id = start(glue)
-    read(glue, run_id)  # STARTING
-    assert read(glue, run_id)["JobRunState"] == "RUNNING"
+    run_id = start_run(glue)
+    read_run(glue, run_id)  # STARTING
+    assert read_run(glue, run_id)["JobRunState"] == "RUNNING"
     clock.tick(timedelta(minutes=11))
-    run = read(glue, run_id)
+    run = read_run(glue, run_id)
     assert run["JobRunState"] == "TIMEOUT"
     assert run["CompletedOn"] == T0 + timedelta(minutes=10)
     assert "timed out" in run["ErrorMessage"]  # open question 6: ours, unverified
@@ -164,14 +154,14 @@ def test_a_run_that_outlives_its_timeout_ends_timeout(glue_jobs: GlueJobsFake, g
 
 def test_finish_run(glue_jobs: GlueJobsFake, glue: Any) -> None:
     glue.create_job(**job_params())
-    run_id = start(glue)
+    run_id = start_run(glue)
     run = glue_jobs.finish_run(run_id, "ERROR", error_message="job was deleted")
     assert (run["JobRunState"], run["ErrorMessage"]) == ("ERROR", "job was deleted")
-    assert read(glue, run_id)["JobRunState"] == "ERROR"
+    assert read_run(glue, run_id)["JobRunState"] == "ERROR"
     with pytest.raises(ValueError, match="already ended ERROR"):
         glue_jobs.finish_run(run_id)
     with pytest.raises(ValueError, match="not a final state"):
-        glue_jobs.finish_run(start(glue), "RUNNING")
+        glue_jobs.finish_run(start_run(glue), "RUNNING")
     with pytest.raises(KeyError, match="no run 'jr_nope'"):
         glue_jobs.finish_run("jr_nope")
 
@@ -186,10 +176,10 @@ def test_run_states_refuses_what_no_run_goes_through(
 
 @pytest.mark.glue_jobs(run_states=("RUNNING", "FAILED"), jobs=[job_params()])
 def test_the_marker_scripts_every_job(glue_jobs: GlueJobsFake, glue: Any) -> None:
-    run_id = start(glue)
-    read(glue, run_id)  # STARTING
-    read(glue, run_id)
-    assert read(glue, run_id)["JobRunState"] == "FAILED"
+    run_id = start_run(glue)
+    read_run(glue, run_id)  # STARTING
+    read_run(glue, run_id)
+    assert read_run(glue, run_id)["JobRunState"] == "FAILED"
 
 
 # -- concurrency and queuing --
@@ -198,28 +188,28 @@ def test_the_marker_scripts_every_job(glue_jobs: GlueJobsFake, glue: Any) -> Non
 def test_concurrent_runs_beyond_the_limit_are_refused(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §4.1 (REC): ConcurrentRunsExceededException "Concurrent runs exceeded for <JobName>".
     glue.create_job(**job_params(ExecutionProperty={"MaxConcurrentRuns": 2}))
-    first = start(glue)
-    start(glue)
+    first = start_run(glue)
+    start_run(glue)
     with glue_error(glue, "ConcurrentRunsExceededException") as caught:
-        start(glue)
+        start_run(glue)
     assert caught.value.response["Error"]["Message"] == "Concurrent runs exceeded for nightly"
     assert len(glue_jobs.runs("nightly")) == 2
     glue_jobs.finish_run(first)
-    start(glue)
+    start_run(glue)
 
 
 def test_with_queuing_a_run_waits_for_a_free_slot(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §4.2: with queuing, WAITING instead of an error; StateDetail says why (text ours).
     glue.create_job(**job_params(JobRunQueuingEnabled=True))
-    first = start(glue)
-    queued = start(glue)
-    waiting = read(glue, queued)
+    first = start_run(glue)
+    queued = start_run(glue)
+    waiting = read_run(glue, queued)
     assert waiting["JobRunState"] == "WAITING" and "concurrent runs" in waiting["StateDetail"]
-    assert read(glue, queued)["JobRunState"] == "WAITING"
+    assert read_run(glue, queued)["JobRunState"] == "WAITING"
     glue_jobs.finish_run(first)
-    moving = read(glue, queued)
+    moving = read_run(glue, queued)
     assert moving["JobRunState"] == "STARTING" and "StateDetail" not in moving
-    assert read(glue, queued)["JobRunState"] == "RUNNING"
+    assert read_run(glue, queued)["JobRunState"] == "RUNNING"
 
 
 def test_runs_of_every_job_come_newest_first_even_at_one_frozen_instant(
@@ -228,7 +218,7 @@ def test_runs_of_every_job_come_newest_first_even_at_one_frozen_instant(
     glue_jobs.freeze_time(T0)
     glue.create_job(**job_params("a", ExecutionProperty={"MaxConcurrentRuns": 5}))
     glue.create_job(**job_params("b"))
-    started = [start(glue, "a"), start(glue, "b"), start(glue, "a")]
+    started = [start_run(glue, "a"), start_run(glue, "b"), start_run(glue, "a")]
     assert [run["Id"] for run in glue_jobs.runs()] == started[::-1]
 
 
@@ -240,27 +230,27 @@ def test_missing_jobs_and_runs(glue_jobs: GlueJobsFake, glue: Any) -> None:
     with glue_error(
         glue, "EntityNotFoundException", "Failed to start job run due to missing metadata."
     ):
-        start(glue, "missing")
+        start_run(glue, "missing")
     with glue_error(glue, "EntityNotFoundException", "Job not found."):
-        read(glue, "jr_" + "0" * 64, job="missing")
+        read_run(glue, "jr_" + "0" * 64, job="missing")
     with glue_error(glue, "EntityNotFoundException", "Job not found."):
         glue.get_job_runs(JobName="missing")
     glue.create_job(**job_params())
     with glue_error(glue, "EntityNotFoundException", "Job run jr_x not found."):
-        read(glue, "jr_x")
+        read_run(glue, "jr_x")
 
 
 def test_batch_stop_job_run(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # §4.8: HTTP 200 with both lists; STOPPING then STOPPED; unknown ids in Errors.
     glue.create_job(**job_params(ExecutionProperty={"MaxConcurrentRuns": 2}))
-    running, done = start(glue), start(glue)
+    running, done = start_run(glue), start_run(glue)
     glue_jobs.finish_run(done)
     answer = glue.batch_stop_job_run(JobName="nightly", JobRunIds=[running, done, "jr_x"])
     assert answer["SuccessfulSubmissions"] == [{"JobName": "nightly", "JobRunId": running}]
     errors = {error["JobRunId"]: error["ErrorDetail"]["ErrorCode"] for error in answer["Errors"]}
     assert errors == {done: "InvalidInputException", "jr_x": "EntityNotFoundException"}
     assert glue_jobs.runs("nightly")[1]["JobRunState"] == "STOPPING"
-    stopped = read(glue, running)
+    stopped = read_run(glue, running)
     assert stopped["JobRunState"] == "STOPPED" and "ErrorMessage" not in stopped
     quiet = glue.batch_stop_job_run(JobName="nightly", JobRunIds=[done])
     assert quiet["SuccessfulSubmissions"] == [] and len(quiet["Errors"]) == 1
@@ -280,7 +270,7 @@ def test_get_job_runs_lists_newest_first_and_pages_through_each_run_once(
     glue_jobs: GlueJobsFake, glue: Any
 ) -> None:
     glue.create_job(**job_params(ExecutionProperty={"MaxConcurrentRuns": 20}))
-    started = [start(glue) for _ in range(7)]
+    started = [start_run(glue) for _ in range(7)]
     pages = glue.get_paginator("get_job_runs").paginate(
         JobName="nightly", PaginationConfig={"PageSize": 3}
     )
@@ -297,7 +287,7 @@ def test_get_job_runs_max_results_is_1_to_200(glue_jobs: GlueJobsFake, raw_glue:
 def test_deleting_a_job_drops_its_runs(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # Open question 7 (ours): a job created again starts with no history.
     glue.create_job(**job_params())
-    start(glue)
+    start_run(glue)
     glue.delete_job(JobName="nightly")
     with glue_error(glue, "EntityNotFoundException"):
         glue.get_job_runs(JobName="nightly")
@@ -313,7 +303,7 @@ def test_a_run_of_an_auto_job_shows_the_version_it_ran_on(
 ) -> None:
     # U.2 (DOC): GetJobRun's GlueVersion "never shows auto".
     glue.create_job(**job_params(GlueVersion="auto", MaxRetries=1))
-    assert read(glue, start(glue))["GlueVersion"] == "6.0"
+    assert read_run(glue, start_run(glue))["GlueVersion"] == "6.0"
 
 
 @pytest.mark.glue_jobs(default_glue_version="6.0")
@@ -321,10 +311,10 @@ def test_a_run_on_an_end_of_life_version_is_refused(glue_jobs: GlueJobsFake, glu
     # Open question 8: the only real wording, at StartJobRun (ours: loud).
     clock = glue_jobs.freeze_time(datetime(2026, 3, 1, tzinfo=timezone.utc))
     glue.create_job(**job_params(GlueVersion="2.0"))
-    start(glue)
+    start_run(glue)
     clock.move_to(datetime(2026, 5, 1, tzinfo=timezone.utc))
     with glue_error(glue, "InvalidInputException", "Given GlueVersion [2.0] is not valid."):
-        start(glue)
+        start_run(glue)
 
 
 # -- faults, snapshots --
@@ -334,10 +324,10 @@ def test_faults_on_the_run_operations(glue_jobs: GlueJobsFake, glue: Any) -> Non
     glue.create_job(**job_params())
     glue_jobs.fail("StartJobRun", "ConcurrentRunsExceeded", times=1, job_name="nightly")
     with glue_error(glue, "ConcurrentRunsExceededException"):
-        start(glue)
-    run_id = start(glue)
+        start_run(glue)
+    run_id = start_run(glue)
     glue_jobs.fail("GetJobRun", "InternalServiceException", times=1)
-    assert read(glue, run_id)["JobRunState"] == "STARTING"  # retried by botocore
+    assert read_run(glue, run_id)["JobRunState"] == "STARTING"  # retried by botocore
     assert [call.status for call in glue_jobs.calls[-2:]] == [500, 200]
 
 
@@ -346,9 +336,9 @@ def test_runs_appear_in_snapshots_only_for_jobs_that_have_some(
 ) -> None:
     glue.create_job(**job_params())
     glue.create_job(**job_params("idle", Command=command()))
-    run_id = start(glue)
-    read(glue, run_id)  # STARTING
-    read(glue, run_id)
+    run_id = start_run(glue)
+    read_run(glue, run_id)  # STARTING
+    read_run(glue, run_id)
     data = glue_jobs.snapshot()
     jobs = data["123456789012/us-east-1"]
     assert "Runs" not in jobs["idle"]

@@ -8,21 +8,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from helpers import command, glue_error, job_params
+from helpers import command, glue_error, job_params, read_run, start_run
 
 from pytest_gluejobs import GlueJobsFake
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
-
-
-def start(glue: Any, job: str = "nightly", **params: Any) -> str:
-    run_id: str = glue.start_job_run(JobName=job, **params)["JobRunId"]
-    return run_id
-
-
-def read(glue: Any, run_id: str, job: str = "nightly") -> dict[str, Any]:
-    run: dict[str, Any] = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-    return run
 
 
 def test_a_read_right_after_start_job_run_shows_starting(
@@ -31,19 +21,19 @@ def test_a_read_right_after_start_job_run_shows_starting(
     # https://docs.aws.amazon.com/glue/latest/dg/job-run-statuses.html: STARTING is the first
     # status; pollers (Airflow's waiter, Step Functions) treat it as active.
     glue.create_job(**job_params())
-    run_id = start(glue)
-    assert read(glue, run_id)["JobRunState"] == "STARTING"
+    run_id = start_run(glue)
+    assert read_run(glue, run_id)["JobRunState"] == "STARTING"
     listed = glue.get_job_runs(JobName="nightly")["JobRuns"]
     assert [run["JobRunState"] for run in listed] == ["RUNNING"]  # the listing reads it too
-    assert read(glue, run_id)["JobRunState"] == "SUCCEEDED"
+    assert read_run(glue, run_id)["JobRunState"] == "SUCCEEDED"
 
 
 def test_starting_is_scriptable(glue_jobs: GlueJobsFake, glue: Any) -> None:
     # A script that begins with STARTING holds the run there for as many reads as it names.
     glue.create_job(**job_params())
     glue_jobs.run_states("nightly", "STARTING", "STARTING", "FAILED", error_message="no capacity")
-    run_id = start(glue)
-    states = [read(glue, run_id)["JobRunState"] for _ in range(4)]
+    run_id = start_run(glue)
+    states = [read_run(glue, run_id)["JobRunState"] for _ in range(4)]
     assert states == ["STARTING", "STARTING", "FAILED", "FAILED"]
 
 
@@ -67,20 +57,20 @@ def test_flex_and_auto_scaling_runs_carry_dpu_seconds(
     # every worker for the whole run (an upper bound; Glue's figure can be lower).
     clock = glue_jobs.freeze_time(T0)
     glue.create_job(**job_params(WorkerType="G.2X", NumberOfWorkers=2, **overrides))
-    run_id = start(glue, **({"Arguments": arguments} if arguments else {}))
-    read(glue, run_id)
-    assert "DPUSeconds" not in read(glue, run_id)  # RUNNING
+    run_id = start_run(glue, **({"Arguments": arguments} if arguments else {}))
+    read_run(glue, run_id)
+    assert "DPUSeconds" not in read_run(glue, run_id)  # RUNNING
     clock.tick(timedelta(seconds=60))
-    done = read(glue, run_id)
+    done = read_run(glue, run_id)
     assert done["JobRunState"] == "SUCCEEDED"
     assert done["DPUSeconds"] == 60 * 4.0
 
 
 def test_a_standard_run_has_no_dpu_seconds(glue_jobs: GlueJobsFake, glue: Any) -> None:
     glue.create_job(**job_params(WorkerType="G.2X", NumberOfWorkers=2))
-    run_id = start(glue)
+    run_id = start_run(glue)
     glue_jobs.finish_run(run_id)
-    assert "DPUSeconds" not in read(glue, run_id)
+    assert "DPUSeconds" not in read_run(glue, run_id)
 
 
 def test_a_streaming_run_carries_its_jobs_maintenance_window(
@@ -88,7 +78,7 @@ def test_a_streaming_run_carries_its_jobs_maintenance_window(
 ) -> None:
     # Model JobRun.MaintenanceWindow: "a maintenance window for streaming jobs", on the run.
     glue.create_job(**job_params(kind="gluestreaming", MaintenanceWindow="Sun:23"))
-    assert read(glue, start(glue))["MaintenanceWindow"] == "Sun:23"
+    assert read_run(glue, start_run(glue))["MaintenanceWindow"] == "Sun:23"
 
 
 def test_a_g025x_run_of_a_spark_etl_job_fails_as_glues_executor_fails_it(
@@ -99,9 +89,9 @@ def test_a_g025x_run_of_a_spark_etl_job_fails_as_glues_executor_fails_it(
     # JobRunId:<id> failed to execute with exception Given GlueVersion [4.0] is not valid.
     # (Service: AWSGlueJobExecutor; Status Code: 400; Error Code: InvalidInputException; ...)".
     glue.create_job(**job_params(GlueVersion="4.0", WorkerType="G.025X", NumberOfWorkers=2))
-    run_id = start(glue)
-    assert read(glue, run_id)["JobRunState"] == "STARTING"
-    failed = read(glue, run_id)
+    run_id = start_run(glue)
+    assert read_run(glue, run_id)["JobRunState"] == "STARTING"
+    failed = read_run(glue, run_id)
     assert failed["JobRunState"] == "FAILED"
     assert re.fullmatch(
         rf"JobName:nightly and JobRunId:{run_id} failed to execute with exception Given "
@@ -112,9 +102,9 @@ def test_a_g025x_run_of_a_spark_etl_job_fails_as_glues_executor_fails_it(
     glue.create_job(
         **job_params("streaming", kind="gluestreaming", WorkerType="G.025X", NumberOfWorkers=2)
     )
-    streaming = start(glue, "streaming")
-    read(glue, streaming, "streaming")
-    assert read(glue, streaming, "streaming")["JobRunState"] == "RUNNING"
+    streaming = start_run(glue, "streaming")
+    read_run(glue, streaming, "streaming")
+    assert read_run(glue, streaming, "streaming")["JobRunState"] == "RUNNING"
 
 
 def test_every_operation_on_a_missing_job_says_job_not_found(
@@ -138,10 +128,10 @@ def test_every_operation_on_a_missing_job_says_job_not_found(
     with glue_error(
         glue, "EntityNotFoundException", "Failed to start job run due to missing metadata."
     ):
-        start(glue, "missing")
+        start_run(glue, "missing")
 
 
 def test_a_run_of_a_python_shell_job_keeps_its_python(glue_jobs: GlueJobsFake, glue: Any) -> None:
     glue.create_job(**job_params(Command=command("pythonshell", PythonVersion="3.9")))
-    run = read(glue, start(glue))
+    run = read_run(glue, start_run(glue))
     assert (run["MaxCapacity"], run["LogGroupName"]) == (0.0625, "/aws-glue/python-jobs")
