@@ -148,6 +148,10 @@ class LoopbackEndpoint:
                     request.keep_alive = False
                 if answer is None:  # the fake stopped meanwhile
                     return
+                if request.method == "HEAD":
+                    # An answer to HEAD is its head alone: a kept-alive client reads the next
+                    # answer right after it (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2).
+                    answer = answer[: answer.index(b"\r\n\r\n") + 4]
                 wire.send(answer)
                 if not request.keep_alive:
                     return
