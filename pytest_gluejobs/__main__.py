@@ -33,9 +33,11 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             f"Answer AWS Glue job requests on http://{HOST}:<port> until interrupted (Ctrl-C or "
             "SIGTERM). On start it prints the environment variables to export to the processes "
             "under test, one NAME=value line each: the endpoint (AWS_ENDPOINT_URL_GLUE), "
-            "the credentials it accepts (requests signed with any others are refused) and the "
-            "region. Any AWS SDK or the AWS CLI that reads them sends its Glue requests here, "
-            "never to AWS. The state lives as long as the command runs."
+            "the credentials it accepts (requests signed with any others are refused), the "
+            "region, an empty session token and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false (so "
+            "that nothing in the harness's environment or config file overrides them). Any "
+            "AWS SDK or the AWS CLI that reads them sends its Glue requests here, never to AWS. "
+            "The state lives as long as the command runs."
         ),
     )
     serve.add_argument(
@@ -94,7 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"AWS_SECRET_ACCESS_KEY={TEST_SECRET_ACCESS_KEY}\n"
             f"AWS_DEFAULT_REGION={args.region}\n"
             # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
-            f"AWS_REGION={args.region}",
+            f"AWS_REGION={args.region}\n"
+            # Empty: a harness's own session token (CI jobs export one) would be sent with the
+            # keys above, and refused. SDKs treat an empty token as none.
+            "AWS_SESSION_TOKEN=\n"
+            "AWS_SECURITY_TOKEN=\n"
+            # "true" in the harness's environment or config file would send children to AWS;
+            # the environment variable overrides the config file.
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false",
             flush=True,
         )
         print(

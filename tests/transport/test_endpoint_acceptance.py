@@ -409,7 +409,7 @@ def serve(*options: str) -> Iterator[tuple[dict[str, str], str]]:
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(5)]
+        lines = [process.stdout.readline() for _ in range(8)]
         exported = dict(line.rstrip("\n").split("=", 1) for line in lines)
         yield exported, "".join(lines)
     finally:
@@ -427,7 +427,7 @@ def test_serve_listens_where_it_is_told_and_its_lines_are_shell_exportable() -> 
         assert exported["AWS_ENDPOINT_URL_GLUE"] == f"http://127.0.0.1:{port}"
         # A harness pastes them after `export` in a POSIX shell: nothing to quote.
         for line in text.splitlines():
-            assert re.fullmatch(r"[A-Z_]+=[A-Za-z0-9:/._-]+", line), line
+            assert re.fullmatch(r"[A-Z_]+=[A-Za-z0-9:/._-]*", line), line
         done = subprocess.run(
             ["sh", "-c", f"set -a; eval '{text}'; exec {sys.executable} -c \"{_SERVED}\""],
             env=harness_environment(),
@@ -438,6 +438,60 @@ def test_serve_listens_where_it_is_told_and_its_lines_are_shell_exportable() -> 
         assert done.returncode == 0, done.stderr[-3000:]
         # Created in the printed region; a client that names another region sees its own.
         assert json.loads(done.stdout) == [["made"], []]
+
+
+_HARNESS_CHILD = (
+    "import boto3, json\n"
+    "glue = boto3.client('glue')\n"
+    "endpoint = glue.meta.endpoint_url\n"
+    "# Only a loopback endpoint is called: this test must not reach AWS if the lines fail.\n"
+    "names = glue.list_jobs()['JobNames'] if endpoint.startswith('http://127.0.0.1:') else None\n"
+    "print(json.dumps([endpoint, names]))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "harness",
+    [
+        # What https://github.com/aws-actions/configure-aws-credentials exports in a CI job.
+        {"AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLETOKEN"},
+        {"AWS_SECURITY_TOKEN": "FwoGZXIvYXdzEXAMPLETOKEN"},
+        # botocore and the other SDKs then ignore every configured endpoint
+        # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+        {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+    ],
+    ids=lambda harness: next(iter(harness)),
+)
+def test_serves_lines_override_what_the_harness_environment_holds(
+    harness: dict[str, str], tmp_path: Path
+) -> None:
+    # The documented use: `serve > glue.env &`, then `env $(cat glue.env) <command>`.
+    printed = tmp_path / "glue.env"
+    with printed.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pytest_gluejobs", "serve"],
+            env={**harness_environment(), **harness},
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    try:
+        assert process.stderr is not None
+        assert "answering AWS Glue" in process.stderr.readline()  # after the lines, flushed
+        done = subprocess.run(
+            ["sh", "-c", f'env $(cat glue.env) {sys.executable} -c "{_HARNESS_CHILD}"'],
+            cwd=tmp_path,
+            env={**harness_environment(), **harness},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert done.returncode == 0, done.stderr[-3000:]
+    exported = dict(line.split("=", 1) for line in printed.read_text().splitlines())
+    assert json.loads(done.stdout) == [exported["AWS_ENDPOINT_URL_GLUE"], []]
 
 
 _SERVED = (
