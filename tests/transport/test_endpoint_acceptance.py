@@ -237,12 +237,12 @@ _RESOLVED = (
 )
 
 
-def test_a_child_resolves_the_fake_whatever_real_settings_the_parent_held(
-    glue_jobs: GlueJobsFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_child_gets_the_fake_whatever_real_settings_the_parent_held_and_they_return(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The settings are the parent's before the fixture started; set here, after, so the child
-    # inherits them through the fixture's changes: a profile whose config names real endpoints
-    # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) and keys.
+    # Real-looking keys, a session token, a named profile, the global endpoint variable, and a
+    # shared config file naming real endpoints for Glue, globally and in a services section
+    # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
     config = tmp_path / "config"
     config.write_text(
         "[default]\nregion = eu-west-1\nendpoint_url = https://glue.eu-west-1.amazonaws.com\n"
@@ -252,25 +252,18 @@ def test_a_child_resolves_the_fake_whatever_real_settings_the_parent_held(
     )
     credentials = tmp_path / "credentials"
     credentials.write_text(
-        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "[prod]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
     )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://glue.us-east-1.amazonaws.com")
-    endpoint, region, key, token = run_child(_RESOLVED)
-    assert endpoint == glue_jobs.endpoint_url
-    assert (region, key, token) == (glue_jobs.region, "testing", None)
-
-
-def test_the_parents_real_settings_are_hidden_from_children_and_back_after(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name, value in REAL_LOOKING.items():
+    settings = {
+        **REAL_LOOKING,
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+    }
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     before = dict(os.environ)
     with mock_glue_jobs() as fake:
-        fake.add_job(**job_params("nightly"))
         # The child sets its own region: it is answered from that region, by the same fake.
         names, endpoint, key, token = run_child(
             "import boto3, json\n"
@@ -370,21 +363,73 @@ def test_the_aws_cli_retries_an_injected_fault_and_names_its_region(
 
 
 @pytest.mark.skipif(not AWS_CLI.exists(), reason="the AWS CLI is not installed beside Python")
-def test_the_aws_cli_with_other_credentials_is_refused_and_changes_nothing(
-    glue_jobs: GlueJobsFake,
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [
+        (("--no-sign-request",), "MissingAuthenticationTokenException"),
+        (("--profile", "other-keys"), "UnrecognizedClientException"),
+    ],
+    ids=["unsigned", "other keys"],
+)
+def test_the_aws_cli_refused_changes_nothing(
+    glue_jobs: GlueJobsFake, tmp_path: Path, how: tuple[str, ...], code: str
 ) -> None:
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[other-keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    )
     glue_jobs.add_job(**job_params("kept"))
     done = subprocess.run(
-        [str(AWS_CLI), "glue", "delete-job", "--job-name", "kept"],
-        env={**os.environ, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"},
+        [str(AWS_CLI), "glue", "delete-job", "--job-name", "kept", *how],
+        env={**os.environ, "AWS_SHARED_CREDENTIALS_FILE": str(credentials)},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode != 0
-    assert "UnrecognizedClientException" in done.stderr
+    assert f"({code})" in done.stderr
     glue_jobs.assert_job_names("kept")
     assert glue_jobs.calls == []
+
+
+# -- faults and scripted runs seen by a child ------------------------------------------------
+
+
+def test_a_fault_for_one_job_reaches_only_that_jobs_requests_over_http(
+    glue_jobs: GlueJobsFake,
+) -> None:
+    glue_jobs.add_job(**job_params("a"))
+    glue_jobs.add_job(**job_params("b"))
+    glue_jobs.fail("GetJob", "EntityNotFoundException", job_name="a", message="gone")
+    get_a, get_b = exchange(
+        glue_jobs,
+        signed_request(glue_jobs, json.dumps({"JobName": "a"}), target="AWSGlue.GetJob"),
+        signed_request(glue_jobs, json.dumps({"JobName": "b"}), target="AWSGlue.GetJob"),
+    )
+    error = as_an_sdk_sees_it(*get_a)["Error"]
+    assert (get_a[0], error["Code"], error["Message"]) == (400, "EntityNotFoundException", "gone")
+    assert (get_b[0], json.loads(get_b[2])["Job"]["Name"]) == (200, "b")
+
+
+@pytest.mark.glue_jobs(virtual_time=True)
+def test_a_childs_retried_read_does_not_advance_a_scripted_run(glue_jobs: GlueJobsFake) -> None:
+    # One step per read after STARTING (run_states' documented contract); an attempt answered
+    # with an injected 500 and retried by the child's botocore is not a read of the run. Under
+    # virtual time the test's clock is frozen; the child's requests must still be answered.
+    glue_jobs.add_job(**job_params("nightly"))
+    glue_jobs.run_states("nightly", "RUNNING", "SUCCEEDED")
+    glue_jobs.fail("GetJobRun", times=1)
+    states = run_child(
+        "import boto3, json\n"
+        "glue = boto3.client('glue')\n"
+        "run = glue.start_job_run(JobName='nightly')['JobRunId']\n"
+        "print(json.dumps([glue.get_job_run(JobName='nightly', RunId=run)['JobRun']\n"
+        "                  ['JobRunState'] for _ in range(4)]))\n"
+    )
+    assert states == ["STARTING", "RUNNING", "SUCCEEDED", "SUCCEEDED"]
+    statuses = [(c.operation, c.status) for c in glue_jobs.calls]
+    assert statuses == [("StartJobRun", 200), ("GetJobRun", 500)] + [("GetJobRun", 200)] * 4
 
 
 # -- serve ----------------------------------------------------------------------------------
@@ -454,13 +499,12 @@ _HARNESS_CHILD = (
     "harness",
     [
         # What https://github.com/aws-actions/configure-aws-credentials exports in a CI job.
-        {"AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLETOKEN"},
-        {"AWS_SECURITY_TOKEN": "FwoGZXIvYXdzEXAMPLETOKEN"},
+        {"AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLETOKEN", "AWS_SECURITY_TOKEN": "FwoGZXIvYXdz"},
         # botocore and the other SDKs then ignore every configured endpoint
         # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
         {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
     ],
-    ids=lambda harness: next(iter(harness)),
+    ids=["session token", "endpoints ignored"],
 )
 def test_serves_lines_override_what_the_harness_environment_holds(
     harness: dict[str, str], tmp_path: Path
