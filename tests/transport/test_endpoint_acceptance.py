@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
 from helpers import ROOT, job_params
 
@@ -224,6 +227,32 @@ def test_pipelined_requests_are_answered_in_order(glue_jobs: GlueJobsFake) -> No
         first, second = read_answer(reader), read_answer(reader)
     assert (first[0], json.loads(first[2])) == (200, {"Name": "j"})
     assert (second[0], json.loads(second[2])["Job"]["Name"]) == (200, "j")
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [("lambda", "list_functions"), ("apigateway", "get_rest_apis"), ("eks", "list_clusters")],
+)
+def test_a_rest_json_services_client_aimed_at_the_endpoint_is_told_which_service(
+    glue_jobs: GlueJobsFake, service: str, call: str
+) -> None:
+    # Clients of services other than Glue are not answered in-process: this one goes over
+    # loopback HTTP, as a child's would. Their SDKs read errors as JSON (the REST-JSON protocol,
+    # https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization):
+    # the refusal must reach the user as an error code and a message, not as raw XML.
+    client = boto3.client(
+        service,
+        endpoint_url=glue_jobs.endpoint_url,
+        region_name="us-east-1",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    with pytest.raises(ClientError) as refused:
+        getattr(client, call)()
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidSignatureException"
+    assert f"signed for '{service}'" in error["Message"]
+    assert "<" not in error["Message"]
+    assert glue_jobs.calls == []
 
 
 # -- children: their environment -------------------------------------------------------------
