@@ -8,6 +8,7 @@ and stops it with SIGINT or SIGTERM when done.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -34,8 +35,9 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "SIGTERM). On start it prints the environment variables to export to the processes "
             "under test, one NAME=value line each: the endpoint (AWS_ENDPOINT_URL_GLUE), "
             "the credentials it accepts (requests signed with any others are refused), the "
-            "region, an empty session token and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false (so "
-            "that nothing in the harness's environment or config file overrides them). Any "
+            "region, an empty session token, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false and "
+            f"NO_PROXY with {HOST} added (so that nothing in the harness's environment or config "
+            "file overrides them). Any "
             "AWS SDK or the AWS CLI that reads them sends its Glue requests here, never to AWS. "
             "The state lives as long as the command runs."
         ),
@@ -64,6 +66,18 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help=f"the GlueVersion of a job created without one (default: {DEFAULT_GLUE_VERSION})",
     )
     return parser, serve
+
+
+def _bypassing_proxies() -> dict[str, str]:
+    """NO_PROXY (and no_proxy, where the harness set it) as the harness has them, plus the
+    endpoint's host: HTTP clients send through HTTP_PROXY / HTTPS_PROXY every host it does not
+    name. Without spaces, so that ``env $(cat lines)`` keeps each line whole."""
+    names = [name for name in ("NO_PROXY", "no_proxy") if name in os.environ] or ["NO_PROXY"]
+    bypassing = {}
+    for name in names:
+        hosts = ["".join(host.split()) for host in os.environ.get(name, "").split(",")]
+        bypassing[name] = ",".join([*(h for h in hosts if h and h != HOST), HOST])
+    return bypassing
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "AWS_SECURITY_TOKEN=\n"
             # "true" in the harness's environment or config file would send children to AWS;
             # the environment variable overrides the config file.
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false\n"
+            # A proxy in the harness's environment would carry the requests off this machine.
+            + "\n".join(f"{name}={value}" for name, value in _bypassing_proxies().items()),
             flush=True,
         )
         print(

@@ -490,8 +490,12 @@ def test_a_childs_retried_read_does_not_advance_a_scripted_run(glue_jobs: GlueJo
 
 
 def harness_environment() -> dict[str, str]:
-    """A harness's environment: no AWS settings, this worktree's code on the path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    """A harness's environment: no AWS or proxy settings, this worktree's code on the path."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     return env
@@ -508,7 +512,7 @@ def serve(*options: str) -> Iterator[tuple[dict[str, str], str]]:
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(8)]
+        lines = [process.stdout.readline() for _ in range(9)]
         exported = dict(line.rstrip("\n").split("=", 1) for line in lines)
         yield exported, "".join(lines)
     finally:
@@ -526,7 +530,7 @@ def test_serve_listens_where_it_is_told_and_its_lines_are_shell_exportable() -> 
         assert exported["AWS_ENDPOINT_URL_GLUE"] == f"http://127.0.0.1:{port}"
         # A harness pastes them after `export` in a POSIX shell: nothing to quote.
         for line in text.splitlines():
-            assert re.fullmatch(r"[A-Z_]+=[A-Za-z0-9:/._-]*", line), line
+            assert re.fullmatch(r"[A-Z_]+=[A-Za-z0-9:/.,_-]*", line), line
         done = subprocess.run(
             ["sh", "-c", f"set -a; eval '{text}'; exec {sys.executable} -c \"{_SERVED}\""],
             env=harness_environment(),
@@ -540,8 +544,9 @@ def test_serve_listens_where_it_is_told_and_its_lines_are_shell_exportable() -> 
 
 
 _HARNESS_CHILD = (
-    "import boto3, json\n"
-    "glue = boto3.client('glue')\n"
+    "import boto3, json, botocore.config\n"
+    "config = botocore.config.Config(retries={'total_max_attempts': 1}, read_timeout=2)\n"
+    "glue = boto3.client('glue', config=config)\n"
     "endpoint = glue.meta.endpoint_url\n"
     "# Only a loopback endpoint is called: this test must not reach AWS if the lines fail.\n"
     "names = glue.list_jobs()['JobNames'] if endpoint.startswith('http://127.0.0.1:') else None\n"
@@ -557,13 +562,28 @@ _HARNESS_CHILD = (
         # botocore and the other SDKs then ignore every configured endpoint
         # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
         {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+        # A CI runner behind a proxy: botocore sends through it unless NO_PROXY names the host
+        # (https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-proxy.html). The "proxy"
+        # is a socket of this test's; the spaces are as people write NO_PROXY.
+        {
+            "HTTP_PROXY": "{proxy}",
+            "HTTPS_PROXY": "{proxy}",
+            "http_proxy": "{proxy}",
+            "NO_PROXY": "localhost, .corp.example",
+        },
     ],
-    ids=["session token", "endpoints ignored"],
+    ids=["session token", "endpoints ignored", "proxy"],
 )
 def test_serves_lines_override_what_the_harness_environment_holds(
     harness: dict[str, str], tmp_path: Path
 ) -> None:
     # The documented use: `serve > glue.env &`, then `env $(cat glue.env) <command>`.
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen(8)
+    proxy.setblocking(False)
+    address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    harness = {name: value.replace("{proxy}", address) for name, value in harness.items()}
     printed = tmp_path / "glue.env"
     with printed.open("w") as out:
         process = subprocess.Popen(
@@ -587,9 +607,19 @@ def test_serves_lines_override_what_the_harness_environment_holds(
     finally:
         process.terminate()
         process.communicate(timeout=30)
+        try:
+            proxy.accept()[0].close()
+            reached_the_proxy = True
+        except BlockingIOError:
+            reached_the_proxy = False
+        proxy.close()
+    assert not reached_the_proxy
     assert done.returncode == 0, done.stderr[-3000:]
     exported = dict(line.split("=", 1) for line in printed.read_text().splitlines())
     assert json.loads(done.stdout) == [exported["AWS_ENDPOINT_URL_GLUE"], []]
+    # The harness's own exceptions are kept: other hosts still bypass the proxy as before.
+    expected = "localhost,.corp.example,127.0.0.1" if "NO_PROXY" in harness else "127.0.0.1"
+    assert exported["NO_PROXY"] == expected
 
 
 _SERVED = (

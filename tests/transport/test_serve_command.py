@@ -29,6 +29,7 @@ LINES = (
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "NO_PROXY",
 )
 
 
@@ -38,7 +39,11 @@ def command(*args: str) -> list[str]:
 
 def child_environment() -> dict[str, str]:
     """This process's environment without any AWS setting: a harness's starting point."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     return env
