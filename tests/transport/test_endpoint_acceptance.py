@@ -393,6 +393,38 @@ def test_a_forked_childs_requests_reach_the_tests_store(glue_jobs: GlueJobsFake)
     glue_jobs.assert_called("CreateJob", times=1)
 
 
+def test_with_the_guard_on_a_marked_tests_child_gets_the_marked_fault(
+    pytester: pytest.Pytester,
+) -> None:
+    # The guard refuses Glue requests made with no fake; a test with the fake still answers its
+    # children, with the faults its glue_fault marker injects.
+    pytester.makeini("[pytest]\nglue_jobs_block_real_glue = true\n")
+    pytester.makepyfile(
+        """
+        import json, subprocess, sys
+        import pytest
+
+        CHILD = (
+            "import boto3, json\\n"
+            "glue = boto3.client('glue')\\n"
+            "try:\\n"
+            "    glue.list_jobs()\\n"
+            "except glue.exceptions.InvalidInputException as e:\\n"
+            "    print(json.dumps(e.response['Error']['Message']))\\n"
+        )
+
+        @pytest.mark.glue_fault("ListJobs", "InvalidInputException", message="marked")
+        def test_child(glue_jobs):
+            done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True,
+                                  text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            assert json.loads(done.stdout) == "marked"
+            assert [(c.status, c.injected) for c in glue_jobs.calls] == [(400, True)]
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 # -- children: the AWS CLI v1 ----------------------------------------------------------------
 
 
