@@ -4,8 +4,9 @@ They add to ``test_endpoint.py``, ``test_subprocess_env.py``, ``test_serve_comma
 ``reliability/test_endpoint_hostile.py`` what a reviewer would try next: a parent environment
 full of real-looking AWS settings, the AWS CLI v1 retrying an injected fault, a refused request
 that must not use up a fault, what an SDK's own error parser makes of each refusal, HTTP framing
-a keep-alive client relies on, and the ``serve`` command's options and lines as a harness uses
-them. Error codes for signatures are those AWS's JSON services answer
+a keep-alive client relies on, other services' clients told which service they signed for, a
+child forked by multiprocessing, the guard, and the ``serve`` command's options and lines as a
+harness uses them. Error codes for signatures are those AWS's JSON services answer
 (https://docs.aws.amazon.com/glue/latest/webapi/CommonErrors.html).
 """
 
@@ -116,15 +117,9 @@ def as_an_sdk_sees_it(status: int, headers: dict[str, str], body: bytes) -> dict
     return parsed  # type: ignore[no-any-return]
 
 
-def run_child(code: str, env: dict[str, str] | None = None) -> Any:
-    """Run ``code`` in a new Python process (this one's environment by default); its JSON."""
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=os.environ.copy() if env is None else env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_child(code: str) -> Any:
+    """Run ``code`` in a new Python process with this one's environment; its stdout as JSON."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
