@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import wrapt
@@ -26,7 +27,7 @@ _patched: list[tuple[Any, str, Any]] = []
 class _AsyncBody:
     """The raw response aiobotocore reads: ``await raw.read()``, and (2.x, aiohttp's) headers."""
 
-    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+    def __init__(self, body: bytes, headers: Mapping[str, str]) -> None:
         self._body = body
         self.raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
 
@@ -34,10 +35,16 @@ class _AsyncBody:
         return self._body
 
 
-def _async_response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
+def _async_response(
+    request: AWSPreparedRequest,
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+) -> AWSResponse:
     from aiobotocore.awsrequest import AioAWSResponse
 
-    headers = _interceptor.response_headers(body)
+    if headers is None:
+        headers = _interceptor.response_headers(body)
     response: AWSResponse = AioAWSResponse(request.url, status, headers, _AsyncBody(body, headers))
     return response
 

@@ -5,8 +5,10 @@ hand every request from a Glue endpoint to ``answer``. It is decoded (JSON 1.1:
 ``X-Amz-Target: AWSGlue.<Operation>``), answered by the active fake's fault rules or service core,
 recorded, and returned as a real response object, so botocore parses it, raises its modelled
 exceptions and runs its retry logic as it would against Glue. Which fake answers is the
-registry's to say (``registry.current``). The back-off botocore computes after a refused attempt
-is handed to ``take_retry_delay``, which records it on that attempt's Call.
+registry's to say (``registry.current``); in a process forked from the one whose fake it is, the
+request is sent to that fake's loopback endpoint instead (``forked``). The back-off botocore
+computes after a refused attempt is handed to ``take_retry_delay``, which records it on that
+attempt's Call.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import contextvars
 import functools
 import io
 import itertools
+import json
 import re
 import sys
 import threading
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
@@ -31,6 +35,7 @@ from .._core.model import OPERATIONS, glue_operation_names
 from .._core.partitions import Partition
 from .._core.service import GlueJobsService
 from .._core.store import to_json
+from . import forked as _forked
 from . import guard as _guard
 from . import outliving as _outliving
 from . import registry as _registry
@@ -56,8 +61,16 @@ class _Body(io.BytesIO):
         return (self.getvalue(),)
 
 
-#: Builds the transport's response object from (request, HTTP status, body).
-ResponseBuilder = Callable[[AWSPreparedRequest, int, bytes], AWSResponse]
+class ResponseBuilder(Protocol):
+    """Builds the transport's response object from (request, HTTP status, body[, headers])."""
+
+    def __call__(
+        self,
+        request: AWSPreparedRequest,
+        status: int,
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+    ) -> AWSResponse: ...
 
 
 class Interceptor:
@@ -77,6 +90,8 @@ class Interceptor:
         self.calls = calls
         self.default_partition = default_partition
         self.real_retry_sleep = real_retry_sleep
+        #: Where this fake's loopback endpoint listens (set by the endpoint when it opens).
+        self.loopback: _forked.Loopback | None = None
 
     def respond(
         self, endpoint: Any, request: AWSPreparedRequest, build: ResponseBuilder
@@ -211,9 +226,16 @@ def response_headers(body: bytes) -> dict[str, str]:
     }
 
 
-def sync_response(request: AWSPreparedRequest, status: int, body: bytes) -> AWSResponse:
-    """The answer as botocore's synchronous transport returns it."""
-    return AWSResponse(request.url, status, response_headers(body), _Body(body))
+def sync_response(
+    request: AWSPreparedRequest,
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+) -> AWSResponse:
+    """The answer as botocore's synchronous transport returns it (``headers``: the endpoint's)."""
+    return AWSResponse(
+        request.url, status, response_headers(body) if headers is None else headers, _Body(body)
+    )
 
 
 def _credential_scope(auth: str) -> tuple[str | None, str] | None:
@@ -306,7 +328,48 @@ def answer(
             operation = target.removeprefix(_TARGET_PREFIX)[:100]
             raise _outliving.refusal(f"a Glue {operation} request") or _guard.blocked(operation)
         return None
+    if _forked.in_a_forked_child and isinstance(interceptor, Interceptor):
+        loopback = _forked.ancestors(interceptor.loopback)
+        if loopback is not None:
+            return _forwarded(interceptor, loopback, endpoint, request, build)
     return answer_with(interceptor, endpoint, request, build)
+
+
+def _forwarded(
+    interceptor: Interceptor,
+    loopback: _forked.Loopback,
+    endpoint: Any,
+    request: AWSPreparedRequest,
+    build: ResponseBuilder,
+) -> AWSResponse:
+    """The answer of the fake this process was forked with, from its endpoint in its process."""
+    try:
+        _operation(request)  # an operation the fake does not fake is refused here, as in-process
+    except UnknownTarget as unknown:
+        return _unknown_operation(unknown, request, build)
+    body = as_bytes(request.body)
+    if type(body) is not bytes:  # what the fake would decode in-process (``decode_body``)
+        body = b"" if body is None else str(body).encode()
+    account, region = interceptor.partition(endpoint, request)
+    split = urlsplit(request.url)
+    status, headers, answer = _forked.send(
+        loopback,
+        (split.path or "/") + (f"?{split.query}" if split.query else ""),
+        request.headers.get("X-Amz-Target"),
+        body,
+        (account, region),
+    )
+    if status == 400 and b"UnsupportedOperation" in answer:
+        refusal = json.loads(answer)
+        if refusal.get("__type") == "UnsupportedOperation":
+            # The endpoint's words for what the fake does not fake: raised as it is in-process.
+            raise UnsupportedOperation(f"{refusal.get('message')} {_NOTHING_SENT}")
+    # A refused attempt's back-off is slept only where the fake would sleep it (it is recorded in
+    # the fake's call log only in-process: that log is in the other process).
+    _last_call.set(
+        Call("", None, region, account, status, b"", "", False) if status >= 300 else None
+    )
+    return build(request, status, answer, headers)
 
 
 def answer_with(
@@ -319,13 +382,19 @@ def answer_with(
     try:
         return interceptor.respond(endpoint, request, build)
     except UnknownTarget as unknown:
-        error = GlueError(
-            "UnknownOperationException",
-            f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
-            "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
-        )
-        _last_call.set(None)
-        return build(request, 400, to_json({"__type": error.code, "message": error.message}))
+        return _unknown_operation(unknown, request, build)
+
+
+def _unknown_operation(
+    unknown: UnknownTarget, request: AWSPreparedRequest, build: ResponseBuilder
+) -> AWSResponse:
+    error = GlueError(
+        "UnknownOperationException",
+        f"Unknown operation {str(unknown) or '(no X-Amz-Target header)'}: "
+        "Glue requests name an operation as 'X-Amz-Target: AWSGlue.<Operation>'.",
+    )
+    _last_call.set(None)
+    return build(request, 400, to_json({"__type": error.code, "message": error.message}))
 
 
 def passed_through() -> None:

@@ -6,6 +6,9 @@ FilterLogEvents or DescribeLogStreams is answered here, so an orchestrator strea
 output finds what the test scripted. Every other Logs request (another group, another operation)
 goes on untouched: to moto when moto is active, else wherever it was going. With no fake active,
 a read of Glue's log groups is refused where a Glue request would be (the guard, ``outliving``).
+In a process forked from the test such a read is refused too: the run logs it would read are the
+test's, in the test's process, and the loopback endpoint answers Glue's API only; the copy the
+fork made is not answered from, as it would miss what the test's runs wrote since.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from .._core import run_logs as _run_logs
 from .._core.jsondata import as_bytes
 from .._core.store import to_json
+from . import forked as _forked
 from . import guard as _guard
 from . import interceptor as _interceptor
 from . import outliving as _outliving
 from . import registry as _registry
+from .errors import UnsupportedOperation
 
 _TARGET_PREFIX = "Logs_20140328."
 
@@ -72,6 +77,14 @@ def answer(
     if read is None:
         return None
     operation, params = read
+    if _forked.in_a_forked_child and _forked.ancestors(interceptor.loopback) is not None:
+        raise UnsupportedOperation(
+            f"pytest-gluejobs cannot answer a CloudWatch Logs {operation} request for Glue's log "
+            f"group {_run_logs.group_named(params)!r} in a process forked from the test: the "
+            "fake keeps its runs' logs in the test's process, and answers a forked process "
+            "over its loopback endpoint, which serves AWS Glue's API only. Nothing was sent to "
+            "AWS. Read the run's logs in the test's own process."
+        )
     account, region = interceptor.partition(endpoint, request)
     arn_partition = "aws-cn" if region.startswith("cn-") else "aws"
     if region.startswith("us-gov-"):

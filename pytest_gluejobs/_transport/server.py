@@ -28,6 +28,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.loaders import create_loader
 
 from .._core.store import to_json
+from . import forked as _forked
 from . import http_wire, signature_check
 from . import interceptor as _interceptor
 from .errors import UnsupportedOperation
@@ -71,6 +72,8 @@ class LoopbackEndpoint:
             self._closed = False
             _acceptor.add(self)
         self.url = f"http://{HOST}:{self.port}"
+        # A process forked from this one sends the fake's requests here (see ``forked``).
+        interceptor.loopback = _forked.Loopback(self.port, self.unavailable)
         #: Read by the interceptor for the region of a request that names none (none gets here).
         self.host = self.url
 

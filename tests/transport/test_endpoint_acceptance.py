@@ -370,11 +370,6 @@ def _create_job_in_this_process(name: str) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a process with threads
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open: a forked child inherits the in-process patches and answers itself from its "
-    "copy of the store; remove this mark with the fix.",
-)
 def test_a_forked_childs_requests_reach_the_tests_store(glue_jobs: GlueJobsFake) -> None:
     # multiprocessing starts workers with fork on Linux up to Python 3.13: such a child is one
     # of "its children", and the same fake (one store, one call log) must answer it.

@@ -1,0 +1,119 @@
+"""In a process forked from the test, Glue requests go to the test's fake over loopback HTTP.
+
+A child made by ``fork`` (``os.fork``, multiprocessing's ``fork`` start method, a ``Pool``)
+inherits the in-process patches and a copy of the fake, store included. Answered from that copy,
+its writes would never reach the test, and each worker would see only its own. So in such a
+child a request the inherited fake would answer is sent to that fake's loopback endpoint, still
+open in the process that started it: one store, one call log, the same faults and scripted runs.
+
+The request is sent with ``http.client`` to 127.0.0.1 and the endpoint's port, and nowhere else:
+no proxy, no name lookup, none of the client's own HTTP settings. It is signed again for that
+address with the credentials the endpoint accepts, for the account and region the in-process
+fake would have read from it. A fake the child starts itself has an endpoint of the child's own
+and answers the child in-process, as any fake answers its own process.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+
+from .errors import RealGlueBlocked
+from .signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
+
+HOST = "127.0.0.1"
+#: botocore's default connect and read timeouts
+#: (https://docs.aws.amazon.com/botocore/latest/reference/config.html).
+TIMEOUT_SECONDS = 60.0
+_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+#: Whether this process was forked from one that imported pytest-gluejobs.
+in_a_forked_child = False
+#: Stands for this process; a new one in every forked child.
+_this_process = object()
+
+
+class Loopback:
+    """Where a fake's endpoint listens, and which process opened it."""
+
+    __slots__ = ("port", "process", "unavailable")
+
+    def __init__(self, port: int, unavailable: str | None) -> None:
+        self.port = port
+        #: Why no port could be opened (then ``port`` is 1), else None.
+        self.unavailable = unavailable
+        self.process = _this_process
+
+
+def ancestors(loopback: Loopback | None) -> Loopback | None:
+    """``loopback`` if a process this one was forked from opened it, else None."""
+    if loopback is None or loopback.process is _this_process:
+        return None
+    return loopback
+
+
+def send(
+    loopback: Loopback, path: str, target: object, body: bytes, partition: tuple[str, str]
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of the answer of the endpoint at ``loopback`` to a Glue request.
+
+    ``path`` is the request's path and query, ``target`` its ``X-Amz-Target`` (None if it had
+    none), ``partition`` the (account, region) to sign it for. Raises botocore's
+    EndpointConnectionError or ReadTimeoutError as its own transport would (botocore retries
+    them), RealGlueBlocked if the endpoint never opened.
+    """
+    url = f"http://{HOST}:{loopback.port}{path}"
+    if loopback.unavailable is not None:
+        raise RealGlueBlocked(
+            "pytest-gluejobs refused a Glue request from a process forked from the test: the "
+            "test's fake could not open its loopback endpoint "
+            f"({loopback.unavailable}), and a forked process reaches the fake only there. "
+            "Nothing was sent to AWS. Allow sockets to 127.0.0.1 in the test (pytest-socket: "
+            "`--allow-hosts=127.0.0.1`), or make the request in the test's own process."
+        )
+    account, region = partition
+    headers = {"Content-Type": _CONTENT_TYPE}
+    if target is not None:
+        headers["X-Amz-Target"] = target.decode() if isinstance(target, bytes) else str(target)
+    signed = AWSRequest("POST", url, data=body, headers=headers)
+    key = account if len(account) == 12 and account.isascii() and account.isdecimal() else None
+    SigV4Auth(
+        Credentials(key or TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY), "glue", region
+    ).add_auth(signed)
+    connection = http.client.HTTPConnection(HOST, loopback.port, timeout=TIMEOUT_SECONDS)
+    try:
+        try:
+            connection.connect()
+        except OSError as error:  # refused (the fake stopped), or no answer in time
+            raise EndpointConnectionError(endpoint_url=url, error=error) from None
+        try:
+            connection.request("POST", path, body, dict(signed.headers.items()))
+            response = connection.getresponse()
+            answer = response.read()
+        except TimeoutError as error:
+            raise ReadTimeoutError(endpoint_url=url, error=error) from None
+        except (OSError, http.client.HTTPException) as error:  # cut off: the fake stopped
+            raise EndpointConnectionError(endpoint_url=url, error=error) from None
+        return response.status, _kept(response.getheaders()), answer
+    finally:
+        connection.close()
+
+
+def _kept(headers: list[tuple[str, str]]) -> dict[str, str]:
+    # The connection was this module's own, closed once read: how it was kept is not the client's.
+    return {name: value for name, value in headers if name.lower() != "connection"}
+
+
+def _after_fork_in_child() -> None:
+    global in_a_forked_child, _this_process
+    in_a_forked_child = True
+    _this_process = object()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
