@@ -31,6 +31,9 @@ HOST = "127.0.0.1"
 #: (https://docs.aws.amazon.com/botocore/latest/reference/config.html).
 TIMEOUT_SECONDS = 60.0
 _CONTENT_TYPE = "application/x-amz-json-1.1"
+#: Names the endpoint a forwarded request is for: another endpoint given the port after the fake
+#: stopped closes the connection unanswered.
+ENDPOINT_HEADER = "x-pytest-gluejobs-endpoint"
 
 #: Whether this process was forked from one that imported pytest-gluejobs.
 in_a_forked_child = False
@@ -39,14 +42,15 @@ _this_process = object()
 
 
 class Loopback:
-    """Where a fake's endpoint listens, and which process opened it."""
+    """Where a fake's endpoint listens, what names it, and which process opened it."""
 
-    __slots__ = ("port", "process", "unavailable")
+    __slots__ = ("port", "process", "token", "unavailable")
 
-    def __init__(self, port: int, unavailable: str | None) -> None:
+    def __init__(self, port: int, unavailable: str | None, token: str) -> None:
         self.port = port
         #: Why no port could be opened (then ``port`` is 1), else None.
         self.unavailable = unavailable
+        self.token = token
         self.process = _this_process
 
 
@@ -77,7 +81,7 @@ def send(
             "`--allow-hosts=127.0.0.1`), or make the request in the test's own process."
         )
     account, region = partition
-    headers = {"Content-Type": _CONTENT_TYPE}
+    headers = {"Content-Type": _CONTENT_TYPE, ENDPOINT_HEADER: loopback.token}
     if target is not None:
         headers["X-Amz-Target"] = target.decode() if isinstance(target, bytes) else str(target)
     signed = AWSRequest("POST", url, data=body, headers=headers)

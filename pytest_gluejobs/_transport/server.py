@@ -16,6 +16,7 @@ import contextlib
 import functools
 import os
 import re
+import secrets
 import selectors
 import socket
 import sys
@@ -72,8 +73,9 @@ class LoopbackEndpoint:
             self._closed = False
             _acceptor.add(self)
         self.url = f"http://{HOST}:{self.port}"
-        # A process forked from this one sends the fake's requests here (see ``forked``).
-        interceptor.loopback = _forked.Loopback(self.port, self.unavailable)
+        #: Names this endpoint to a process forked from this one (see ``forked``).
+        self._token = secrets.token_hex(16)
+        interceptor.loopback = _forked.Loopback(self.port, self.unavailable, self._token)
         #: Read by the interceptor for the region of a request that names none (none gets here).
         self.host = self.url
 
@@ -152,7 +154,7 @@ class LoopbackEndpoint:
                         close=True,
                     )
                     request.keep_alive = False
-                if answer is None:  # the fake stopped meanwhile
+                if answer is None:  # the fake stopped meanwhile, or it is not this one's
                     return
                 if request.method == "HEAD":
                     # An answer to HEAD is its head alone: a kept-alive client reads the next
@@ -172,6 +174,11 @@ class LoopbackEndpoint:
     # -- answering ---------------------------------------------------------------------------
 
     def _answer(self, request: http_wire.Request) -> bytes | None:
+        forked_for = request.header(_forked.ENDPOINT_HEADER)
+        if forked_for is not None and forked_for != self._token:
+            # A forked process whose fake stopped, and a later fake got its port: as for any
+            # child of a stopped fake, the connection is closed unanswered.
+            return None
         close = not request.keep_alive
         target = request.header("x-amz-target")
         content_type = (request.header("content-type") or "").partition(";")[0].strip()

@@ -8,6 +8,7 @@ loopback endpoint, and never AWS.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ import socket
 import traceback
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -63,11 +65,13 @@ def in_a_forked_child(
     try:
         before_reading()
         if not select.select([reader], [], [], 60)[0]:
-            os.kill(pid, signal.SIGKILL)
             pytest.fail("the forked child did not answer within 60 s")
         data = b""
         while chunk := os.read(reader, 65536):
             data += chunk
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # the test failed: the child must not outlive it
+        raise
     finally:
         os.close(reader)
         _, status = os.waitpid(pid, 0)
@@ -212,6 +216,43 @@ def test_a_child_that_outlives_the_fake_is_refused_on_this_machine(
         os.close(stop_writer)
     assert name == "EndpointConnectionError"
     assert "http://127.0.0.1:" in message and "amazonaws" not in message
+
+
+def test_a_later_fake_given_the_port_does_not_answer_a_child_of_a_stopped_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The system may give a stopped fake's port to a fake started later in the test's process
+    # (another test's): a child of the stopped fake must find it closed all the same, not write
+    # into the later fake's store. The later fake is made to get that port here.
+    from pytest_gluejobs._transport import server
+
+    stop_reader, stop_writer = os.pipe()
+    ready_reader, ready_writer = os.pipe()
+    later: list[GlueJobsFake] = []
+    with contextlib.ExitStack() as stack:
+        for end in (stop_reader, stop_writer, ready_reader, ready_writer):
+            stack.callback(os.close, end)
+        first = stack.enter_context(mock_glue_jobs())
+        port = urlsplit(first.endpoint_url).port
+        listening_socket = server._listening_socket
+        monkeypatch.setattr(server, "_listening_socket", lambda _: listening_socket(port))
+
+        def work() -> Any:
+            os.write(ready_writer, b"r")  # the fork's hooks have let go of the port by now
+            os.read(stop_reader, 1)  # until the later fake listens on the port
+            return boto3.client("glue", config=ONE_ATTEMPT).create_job(**job_params("stray"))
+
+        def start_a_later_fake() -> None:
+            assert os.read(ready_reader, 1) == b"r"
+            first.stop()
+            later.append(stack.enter_context(mock_glue_jobs()))
+            assert later[0].endpoint_url == first.endpoint_url
+            os.write(stop_writer, b"s")
+
+        name, message = in_a_forked_child(work, before_reading=start_a_later_fake)
+        later[0].assert_job_names()
+        assert later[0].calls == []
+    assert name == "EndpointConnectionError", message
 
 
 def test_a_child_of_a_fake_with_no_endpoint_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
