@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+#: What an UnsupportedOperation's message ends with.
+NOTHING_SENT = (
+    "Nothing was sent to AWS. Mock that call another way (e.g. unittest.mock.patch around the "
+    "code that makes it), or make it while no fake is active: leave the `with mock_glue_jobs()` "
+    "block, or call glue_jobs.stop() before it and glue_jobs.start() after."
+)
+
 
 class UnsupportedOperation(NotImplementedError):
     """A Glue operation the fake does not implement was called while the fake was active."""

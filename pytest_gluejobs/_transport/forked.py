@@ -16,14 +16,17 @@ and answers the child in-process, as any fake answers its own process.
 from __future__ import annotations
 
 import http.client
+import json
 import os
+from urllib.parse import urlsplit
 
 from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
-from .errors import RealGlueBlocked
+from .._core.jsondata import as_bytes
+from .errors import NOTHING_SENT, RealGlueBlocked, UnsupportedOperation
 from .signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 HOST = "127.0.0.1"
@@ -62,15 +65,17 @@ def ancestors(loopback: Loopback | None) -> Loopback | None:
 
 
 def send(
-    loopback: Loopback, path: str, target: object, body: bytes, partition: tuple[str, str]
+    loopback: Loopback, request: AWSPreparedRequest, partition: tuple[str, str]
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of the answer of the endpoint at ``loopback`` to a Glue request.
 
-    ``path`` is the request's path and query, ``target`` its ``X-Amz-Target`` (None if it had
-    none), ``partition`` the (account, region) to sign it for. Raises botocore's
+    ``partition`` is the (account, region) to sign it for. Raises botocore's
     EndpointConnectionError or ReadTimeoutError as its own transport would (botocore retries
-    them), RealGlueBlocked if the endpoint never opened.
+    them), RealGlueBlocked if the endpoint never opened, UnsupportedOperation as the fake does
+    in-process for what it does not fake.
     """
+    split = urlsplit(request.url)
+    path = (split.path or "/") + (f"?{split.query}" if split.query else "")
     url = f"http://{HOST}:{loopback.port}{path}"
     if loopback.unavailable is not None:
         raise RealGlueBlocked(
@@ -82,8 +87,12 @@ def send(
         )
     account, region = partition
     headers = {"Content-Type": _CONTENT_TYPE, ENDPOINT_HEADER: loopback.token}
+    target = request.headers.get("X-Amz-Target")
     if target is not None:
         headers["X-Amz-Target"] = target.decode() if isinstance(target, bytes) else str(target)
+    body = as_bytes(request.body)
+    if type(body) is not bytes:  # what the fake would decode in-process (``decode_body``)
+        body = b"" if body is None else str(body).encode()
     signed = AWSRequest("POST", url, data=body, headers=headers)
     key = account if len(account) == 12 and account.isascii() and account.isdecimal() else None
     SigV4Auth(
@@ -103,9 +112,14 @@ def send(
             raise ReadTimeoutError(endpoint_url=url, error=error) from None
         except (OSError, http.client.HTTPException) as error:  # cut off: the fake stopped
             raise EndpointConnectionError(endpoint_url=url, error=error) from None
-        return response.status, _kept(response.getheaders()), answer
     finally:
         connection.close()
+    if response.status == 400 and b"UnsupportedOperation" in answer:
+        refusal = json.loads(answer)
+        if refusal.get("__type") == "UnsupportedOperation":
+            # The endpoint's words for what the fake does not fake: raised as it is in-process.
+            raise UnsupportedOperation(f"{refusal.get('message')} {NOTHING_SENT}")
+    return response.status, _kept(response.getheaders()), answer
 
 
 def _kept(headers: list[tuple[str, str]]) -> dict[str, str]:

@@ -17,14 +17,12 @@ import contextvars
 import functools
 import io
 import itertools
-import json
 import re
 import sys
 import threading
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
@@ -40,6 +38,7 @@ from . import guard as _guard
 from . import outliving as _outliving
 from . import registry as _registry
 from .calls import Call, CallLog
+from .errors import NOTHING_SENT as _NOTHING_SENT
 from .errors import UnsupportedOperation
 
 T = TypeVar("T")
@@ -293,13 +292,6 @@ def _operation(request: AWSPreparedRequest) -> str:
     raise UnknownTarget(target if len(target) <= 200 else target[:200] + "...")
 
 
-_NOTHING_SENT = (
-    "Nothing was sent to AWS. Mock that call another way (e.g. unittest.mock.patch around the "
-    "code that makes it), or make it while no fake is active: leave the `with mock_glue_jobs()` "
-    "block, or call glue_jobs.stop() before it and glue_jobs.start() after."
-)
-
-
 class UnknownTarget(Exception):
     """The request named no Glue operation; answered as Glue's UnknownOperationException."""
 
@@ -347,23 +339,8 @@ def _forwarded(
         _operation(request)  # an operation the fake does not fake is refused here, as in-process
     except UnknownTarget as unknown:
         return _unknown_operation(unknown, request, build)
-    body = as_bytes(request.body)
-    if type(body) is not bytes:  # what the fake would decode in-process (``decode_body``)
-        body = b"" if body is None else str(body).encode()
     account, region = interceptor.partition(endpoint, request)
-    split = urlsplit(request.url)
-    status, headers, answer = _forked.send(
-        loopback,
-        (split.path or "/") + (f"?{split.query}" if split.query else ""),
-        request.headers.get("X-Amz-Target"),
-        body,
-        (account, region),
-    )
-    if status == 400 and b"UnsupportedOperation" in answer:
-        refusal = json.loads(answer)
-        if refusal.get("__type") == "UnsupportedOperation":
-            # The endpoint's words for what the fake does not fake: raised as it is in-process.
-            raise UnsupportedOperation(f"{refusal.get('message')} {_NOTHING_SENT}")
+    status, headers, answer = _forked.send(loopback, request, (account, region))
     # A refused attempt's back-off is slept only where the fake would sleep it (it is recorded in
     # the fake's call log only in-process: that log is in the other process).
     _last_call.set(
