@@ -299,3 +299,40 @@ def test_an_async_client_in_the_child_reaches_the_tests_store(glue_jobs: GlueJob
 
     assert in_a_forked_child(work) == "async-child"
     glue_jobs.assert_job_names("async-child")
+
+
+def test_with_the_guard_on_a_child_forked_with_no_fake_active_is_refused(
+    pytester: pytest.Pytester,
+) -> None:
+    # The child inherits the guard as it inherits the patches: no fake, nothing sent.
+    pytester.makeini("[pytest]\nglue_jobs_block_real_glue = true\n")
+    pytester.makepyfile(
+        """
+        import os, boto3, botocore.config
+
+        def test_fork_with_no_fake():
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    config = botocore.config.Config(
+                        retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1
+                    )
+                    boto3.client(
+                        "glue", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+                        aws_secret_access_key="example", config=config,
+                    ).list_jobs()
+                    os.write(writer, b"sent")
+                except Exception as error:
+                    os.write(writer, type(error).__name__.encode())
+                finally:
+                    os._exit(0)
+            os.close(writer)
+            try:
+                assert os.read(reader, 100) == b"RealGlueBlocked"
+            finally:
+                os.waitpid(pid, 0)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore")
+    result.assert_outcomes(passed=1)
