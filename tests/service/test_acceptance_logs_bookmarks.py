@@ -608,7 +608,7 @@ def test_second_finds_neither(glue_jobs):
 
 
 def test_run_logs_and_bookmarks_do_not_leak_between_tests(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_isolation=ISOLATION_SUITE)
+    pytester.makepyfile(test_logs_and_bookmarks_per_test=ISOLATION_SUITE)
 
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 
