@@ -119,8 +119,13 @@ def run_finished(
     lines: tuple[str, ...],
     at: datetime,
 ) -> None:
-    """A run ended: its lines, if it never ran, and its ErrorMessage to the error group."""
-    run_running(groups, run, job, lines, at)
+    """A run ended: its lines, if it never ran, and its ErrorMessage to the error group.
+
+    A run scripted to end without RUNNING still prints its lines; one stopped or timed out
+    before it ran printed nothing.
+    """
+    if run.get("JobRunState") not in ("STOPPED", "TIMEOUT"):
+        run_running(groups, run, job, lines, at)
     base = run.get("LogGroupName")
     if base and run.get("ErrorMessage"):
         write(groups, f"{base}/error", run["Id"], [run["ErrorMessage"]], at)
