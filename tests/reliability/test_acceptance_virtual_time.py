@@ -213,6 +213,26 @@ def test_a_subprocess_timeout_is_a_wall_clock_one(fake: GlueJobsFake) -> None:
     assert now() == start
 
 
+CHILD_READS_A_JOB = (
+    "import boto3; print(boto3.client('glue').get_job(JobName='nightly')['Job']['Name'])"
+)
+
+
+def test_a_child_process_answered_by_the_fake_under_virtual_time(fake: GlueJobsFake) -> None:
+    # A subprocess's Glue requests reach the fake's loopback endpoint (the README, across the
+    # process boundary); its timeout is a wall-clock one, so starting Python and boto3 in the
+    # child does not trip it.
+    fake.add_job(**job_params())
+
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD_READS_A_JOB], capture_output=True, text=True, timeout=120
+    )
+
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "nightly"
+    assert [call.operation for call in fake.calls] == ["GetJob"]
+
+
 @pytest.mark.parametrize("seconds", [0, 0.0])
 def test_a_zero_sleep_does_not_move_the_clock(fake: GlueJobsFake, seconds: float) -> None:
     start = now()
