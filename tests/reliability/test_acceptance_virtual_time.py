@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import unittest
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -75,6 +76,14 @@ def test_mock_glue_jobs_as_a_decorator_of_a_coroutine_function() -> None:
 
     assert finishes(lambda: asyncio.run(poll()), within=10) == timedelta(hours=1)
     assert time.sleep is REAL_SLEEP  # the decorator undid it on the way out
+
+
+@mock_glue_jobs(virtual_time=True)
+class TestVirtualTimeOnATestCase(unittest.TestCase):
+    def test_a_sleep_in_a_decorated_test_case(self) -> None:
+        start = now()
+        time.sleep(120)
+        self.assertEqual(now() - start, timedelta(minutes=2))
 
 
 def test_async_with_mock_glue_jobs() -> None:

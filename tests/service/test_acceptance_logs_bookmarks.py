@@ -790,3 +790,29 @@ def test_bookmarks_through_an_async_client(fake: GlueJobsFake) -> None:
     entry, message = finishes(lambda: asyncio.run(read()), within=10)
     assert entry["RunId"] == run_id
     assert message == "Continuation for job missing not found"
+
+
+def test_a_scheduled_run_writes_its_lines_and_advances_the_bookmark(fake: GlueJobsFake) -> None:
+    # A trigger's action Arguments are the run's arguments (Action.Arguments,
+    # https://docs.aws.amazon.com/glue/latest/webapi/API_Action.html); the run a schedule starts
+    # is a run like any other.
+    glue = boto3.client("glue", region_name="us-east-1")
+    logs = boto3.client("logs", region_name="us-east-1")
+    glue.create_job(**job_params())
+    fake.run_states("nightly", "RUNNING", "SUCCEEDED", logs=["nightly load"])
+    glue.create_trigger(
+        Name="at-ten",
+        Type="SCHEDULED",
+        Schedule="cron(0 10 * * ? *)",
+        Actions=[{"JobName": "nightly", "Arguments": ENABLE}],
+        StartOnCreation=True,
+    )
+    time.sleep(3600)  # virtual: 09:00 to 10:00, the trigger fires
+
+    (run,) = glue.get_job_runs(JobName="nightly")["JobRuns"]
+    finish(glue, run["Id"])
+
+    assert run["TriggerName"] == "at-ten"
+    page = logs.get_log_events(logGroupName=OUTPUT, logStreamName=run["Id"])
+    assert messages(page) == ["nightly load"]
+    assert glue.get_job_bookmark(JobName="nightly")["JobBookmarkEntry"]["RunId"] == run["Id"]
