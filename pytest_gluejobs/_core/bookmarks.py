@@ -4,10 +4,11 @@ Glue keeps one bookmark entry per job (the "continuation" of the Developer Guide
 https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html). A run of a job whose
 arguments (the run's, over the job's DefaultArguments) say
 ``--job-bookmark-option job-bookmark-enable`` advances it when the run succeeds; ``pause`` and
-``disable`` (the default) leave it alone. A job that has never recorded one has no entry:
-GetJobBookmark answers EntityNotFoundException, as the API reference lists and as clients that read
-watermarks expect (https://alchemy.run/providers/aws/glue/getjobbookmark: "Fails with the typed
-EntityNotFoundException when the job has never recorded a bookmark").
+``disable`` (the default) leave it alone. A job that has never recorded one has no entry, and Glue
+answers EntityNotFoundException "Continuation for job <name> not found": recorded for
+ResetJobBookmark (https://github.com/nikhilpenmetsa/glue-hudi/blob/46eacde697fd14976d1250c4cd05ce8919111a81/runJob.sh),
+and what clients that read watermarks expect of GetJobBookmark
+(https://alchemy.run/providers/aws/glue/getjobbookmark).
 
 The bookmark itself (``JobBookmark``) is what the job's script committed, per transformation
 context; no script runs here, so an advanced entry carries an empty state, ``"{}"``.
@@ -91,13 +92,10 @@ def reset(bookmarks: dict[str, JobBookmark], params: Mapping[str, Any]) -> dict[
 def _bookmark(bookmarks: Mapping[str, JobBookmark], name: str) -> JobBookmark:
     bookmark = bookmarks.get(name)
     if bookmark is None:
-        # A job that does not exist and one that never recorded a bookmark answer alike: the
-        # bookmark service keeps entries, not jobs. The wording is ours (no recorded message).
-        raise GlueError(
-            "EntityNotFoundException",
-            f"Continuation for job {name} not found. A job has a bookmark entry once a run "
-            f"started with '{BOOKMARK_OPTION} {BOOKMARK_ENABLED}' has succeeded.",
-        )
+        # Glue's recorded text, word for word (no full stop); how an entry comes to exist is in
+        # docs/logs-and-bookmarks.md. A job that does not exist answers alike: the bookmark
+        # service keeps entries, not jobs (not on record).
+        raise GlueError("EntityNotFoundException", f"Continuation for job {name} not found")
     return bookmark
 
 

@@ -19,10 +19,11 @@ stops, in whatever order the fakes stop.
 from __future__ import annotations
 
 import contextvars
-import os
 import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
+
+from . import environment as _environment
 
 
 class Answerer(Protocol):
@@ -110,15 +111,9 @@ def activate(
             )
         activation = _Activation(owner, answerer, test)
         activation.around = tuple(a for a in _bound.get() if a.answerer is not None)
-        saved = activation.saved_environ = {key: os.environ.get(key) for key in environ}
+        activation.saved_environ = _environment.read(environ)
         activation.applied_environ = dict(environ)
-        for key, value in environ.items():
-            # Only what changes: each write of os.environ costs a putenv/unsetenv.
-            if value != saved[key]:
-                if value is None:
-                    del os.environ[key]
-                else:
-                    os.environ[key] = value
+        _environment.apply(environ, activation.saved_environ)
         _active.append(activation)
         _bound.set((*activation.around, activation))
         _fallback = _newest_chain_or_ambiguous()
@@ -141,11 +136,7 @@ def deactivate(owner: object) -> bool:
             later = _active[index]
             later.saved_environ = {**later.saved_environ, **activation.saved_environ}
         else:
-            for key, value in activation.saved_environ.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            _environment.restore(activation.saved_environ)
         bound = _bound.get()
         if activation in bound:
             _bound.set(tuple(a for a in bound if a.answerer is not None))

@@ -13,6 +13,8 @@ hook, which runs after signing, on the very request the patched transport is han
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +221,43 @@ def test_stopping_twice_changes_nothing_more() -> None:
     after_first_stop = dict(os.environ)
     fake.stop()
     assert dict(os.environ) == after_first_stop
+
+
+def test_what_the_test_changed_inside_the_fake_is_put_back_for_child_processes_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Child processes inherit the process environment (putenv), not the os.environ mapping.
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    with mock_glue_jobs(region="eu-west-1"):
+        os.environ["AWS_PROFILE"] = "set-inside"
+        del os.environ["AWS_DEFAULT_REGION"]
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; print(os.getenv('AWS_PROFILE'), os.getenv('AWS_DEFAULT_REGION'))",
+        ],
+        env=None,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["None", "eu-central-1"]
+    assert "AWS_PROFILE" not in os.environ
+    assert os.environ["AWS_DEFAULT_REGION"] == "eu-central-1"
+
+
+def test_a_replaced_os_environ_is_changed_and_restored_like_the_real_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # unittest.mock.patch.object(os, "environ", {...}) is a way some test suites isolate it.
+    replaced = {"AWS_PROFILE": "dev", "HOME": "/nowhere"}
+    monkeypatch.setattr(os, "environ", dict(replaced))
+    with mock_glue_jobs(region="eu-west-1"):
+        assert os.environ["AWS_DEFAULT_REGION"] == "eu-west-1"
+        assert "AWS_PROFILE" not in os.environ
+    assert os.environ == replaced
 
 
 # -- a known limit, pinned -----------------------------------------------------------------------
