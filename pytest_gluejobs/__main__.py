@@ -8,6 +8,7 @@ and stops it with SIGINT or SIGTERM when done.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from ._core.partitions import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._fake import GlueJobsFake
+from ._transport import child_endpoint as _child_endpoint
 from ._transport.server import HOST, LoopbackEndpoint
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
@@ -33,9 +35,12 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             f"Answer AWS Glue job requests on http://{HOST}:<port> until interrupted (Ctrl-C or "
             "SIGTERM). On start it prints the environment variables to export to the processes "
             "under test, one NAME=value line each: the endpoint (AWS_ENDPOINT_URL_GLUE), "
-            "the credentials it accepts (requests signed with any others are refused) and the "
-            "region. Any AWS SDK or the AWS CLI that reads them sends its Glue requests here, "
-            "never to AWS. The state lives as long as the command runs."
+            "the credentials it accepts (requests signed with any others are refused), the "
+            "region, an empty session token, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false and "
+            f"NO_PROXY with {HOST} added (so that nothing in the harness's environment or config "
+            "file overrides them). Any "
+            "AWS SDK or the AWS CLI that reads them sends its Glue requests here, never to AWS. "
+            "The state lives as long as the command runs."
         ),
     )
     serve.add_argument(
@@ -87,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), lambda *_: stop.set())
+    # A proxy in the harness's environment would carry the requests off this machine.
+    bypassing = _child_endpoint.bypassing_proxies(HOST, os.environ)
     try:
         print(
             f"AWS_ENDPOINT_URL_GLUE={endpoint.url}\n"
@@ -94,7 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"AWS_SECRET_ACCESS_KEY={TEST_SECRET_ACCESS_KEY}\n"
             f"AWS_DEFAULT_REGION={args.region}\n"
             # The JavaScript and Java SDKs read this one, not AWS_DEFAULT_REGION.
-            f"AWS_REGION={args.region}",
+            f"AWS_REGION={args.region}\n"
+            # Empty: a harness's own session token (CI jobs export one) would be sent with the
+            # keys above, and refused. SDKs treat an empty token as none.
+            "AWS_SESSION_TOKEN=\n"
+            "AWS_SECURITY_TOKEN=\n"
+            # "true" in the harness's environment or config file would send children to AWS;
+            # the environment variable overrides the config file.
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false\n"
+            + "\n".join(f"{name}={value}" for name, value in bypassing.items()),
             flush=True,
         )
         print(

@@ -13,6 +13,7 @@ exactly as an in-process request is: decoded, fault rules, service core, call lo
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import selectors
@@ -24,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest
+from botocore.loaders import create_loader
 
 from .._core.store import to_json
 from . import http_wire, signature_check
@@ -35,6 +37,7 @@ HOST = "127.0.0.1"
 MAX_CONNECTIONS = 128
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 _TARGET_PREFIX = "AWSGlue."
+_SERVICE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _SCOPE = re.compile(r"Credential=[^/,\s]{0,128}/[^/,\s]{0,16}/[^/,\s]{0,64}/([^/,\s]{1,64})/")
 _BUSY = http_wire.response(
     503,
@@ -148,6 +151,10 @@ class LoopbackEndpoint:
                     request.keep_alive = False
                 if answer is None:  # the fake stopped meanwhile
                     return
+                if request.method == "HEAD":
+                    # An answer to HEAD is its head alone: a kept-alive client reads the next
+                    # answer right after it (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2).
+                    answer = answer[: answer.index(b"\r\n\r\n") + 4]
                 wire.send(answer)
                 if not request.keep_alive:
                     return
@@ -167,10 +174,12 @@ class LoopbackEndpoint:
         content_type = (request.header("content-type") or "").partition(";")[0].strip()
         # A refusal is in Glue's JSON, unless the client signed for another service and does not
         # speak JSON (S3, STS, ...): then in AWS's XML, so that its SDK shows the message.
+        signed_for = _signed_service(request)
         xml = (
             target is None
             and not content_type.lower().startswith("application/x-amz-json")
-            and _signed_service(request) not in (None, "glue")
+            and signed_for not in (None, "glue")
+            and not _speaks_rest_json(signed_for)
         )
 
         def refuse(status: int, code: str, message: str) -> bytes:
@@ -232,6 +241,24 @@ def _signed_service(request: http_wire.Request) -> str | None:
     """The service a SigV4 Authorization header's credential scope names, if it names one."""
     scope = _SCOPE.search(request.header("authorization") or "", 0, 1024)
     return scope.group(1) if scope else None
+
+
+@functools.lru_cache(maxsize=64)
+def _speaks_rest_json(service: str) -> bool:
+    """Whether botocore models ``service`` (a signing name) as REST-JSON (Lambda, API Gateway,
+    EKS, ...): requests with no JSON content type whose SDK still reads errors as JSON."""
+    if not _SERVICE_NAME.fullmatch(service):
+        return False
+    try:
+        model = _loader().load_service_model(service, "service-2")
+    except Exception:  # not a service botocore knows by that name
+        return False
+    return bool(model.get("metadata", {}).get("protocol") == "rest-json")
+
+
+@functools.cache
+def _loader() -> Any:
+    return create_loader()
 
 
 def _listening_socket(port: int) -> socket.socket:
