@@ -21,7 +21,8 @@ _WALL_CLOCK_MODULES = (*IGNORE_VIRTUAL, *freezegun.config.DEFAULT_IGNORE_LIST)
 #: freezegun's own answer to "does this read get the real time?". It looks five frames up for an
 #: ignored module, so a thread's own code (called from threading) would read the wall clock while
 #: its sleeps move the fake's clock: a loop waiting for a time.monotonic() deadline would spin.
-freezegun_reads_real_time = vars(freezegun.api)["_should_use_real_time"]
+#: None if a freezegun release renamed it: its own rule then stays, as before this module.
+freezegun_reads_real_time = vars(freezegun.api).get("_should_use_real_time")
 
 
 def called_from_wall_clock_module(
@@ -51,11 +52,14 @@ def install(freezer: Callable[[], object], follows_the_clock: Callable[[], bool]
     fake) reads the real time; others read the fake's, unless the code reading the time is in a
     module that keeps the wall clock. Inside someone else's freezegun freeze, freezegun's rule.
     """
+    rule = freezegun_reads_real_time
+    if rule is None:
+        return
 
     def reads_real_time() -> bool:
         factories = vars(freezegun.api)["freeze_factories"]
         if not factories or factories[-1] is not freezer():
-            return bool(freezegun_reads_real_time())
+            return bool(rule())
         # Frames up: freezegun's fake_time (or fake_monotonic, ...), then the code reading it.
         return not follows_the_clock() or called_from_wall_clock_module(2)
 
@@ -64,4 +68,5 @@ def install(freezer: Callable[[], object], follows_the_clock: Callable[[], bool]
 
 def uninstall() -> None:
     """Give freezegun its own rule back."""
-    vars(freezegun.api)["_should_use_real_time"] = freezegun_reads_real_time
+    if freezegun_reads_real_time is not None:
+        vars(freezegun.api)["_should_use_real_time"] = freezegun_reads_real_time

@@ -121,10 +121,10 @@ def run_finished(
 ) -> None:
     """A run ended: its lines, if it never ran, and its ErrorMessage to the error group.
 
-    A run scripted to end without RUNNING still prints its lines; one stopped or timed out
-    before it ran printed nothing.
+    A run scripted to end without RUNNING still prints its lines; one stopped before it ran
+    printed nothing. (A run that timed out used its time: it ran, and printed.)
     """
-    if run.get("JobRunState") not in ("STOPPED", "TIMEOUT"):
+    if run.get("JobRunState") != "STOPPED":
         run_running(groups, run, job, lines, at)
     base = run.get("LogGroupName")
     if base and run.get("ErrorMessage"):

@@ -216,23 +216,25 @@ def test_a_run_that_printed_nothing_has_no_stream_even_after_it_ends(
         logs.get_log_events(logGroupName=ERROR, logStreamName=loud)  # it did not fail
 
 
-def test_a_run_stopped_or_timed_out_before_it_ran_printed_nothing(
+def test_a_run_stopped_before_it_ran_printed_nothing_one_that_timed_out_did(
     fake: GlueJobsFake, glue: Any, logs: Any
 ) -> None:
     # The lines are written "when it starts running" (docs/logs-and-bookmarks.md); a stream that
     # does not exist answers ResourceNotFoundException, which Airflow's verbose mode relies on.
+    # A run that timed out used its minute: it ran, and printed its lines.
     fake.run_states("nightly", "RUNNING", "SUCCEEDED", logs=["would print"])
     stopped = glue.start_job_run(JobName="nightly")["JobRunId"]
     glue.batch_stop_job_run(JobName="nightly", JobRunIds=[stopped])  # still STARTING
     timed_out = glue.start_job_run(JobName="nightly", Timeout=1)["JobRunId"]
-    time.sleep(60)  # its Timeout passes before anyone read it: it never ran
+    time.sleep(60)  # its Timeout passes before anyone read it
     assert finish(glue, stopped)["JobRunState"] == "STOPPED"
     assert finish(glue, timed_out)["JobRunState"] == "TIMEOUT"
 
-    for run_id in (stopped, timed_out):
-        with glue_error(logs, "ResourceNotFoundException", NO_GROUP):
-            logs.get_log_events(logGroupName=OUTPUT, logStreamName=run_id)
-    # The timed-out run's ErrorMessage is in the error group all the same.
+    with glue_error(logs, "ResourceNotFoundException", NO_STREAM):
+        logs.get_log_events(logGroupName=OUTPUT, logStreamName=stopped)
+    printed = logs.get_log_events(logGroupName=OUTPUT, logStreamName=timed_out)
+    assert [event["message"] for event in printed["events"]] == ["would print"]
+    # Its ErrorMessage is in the error group as well.
     page = logs.get_log_events(logGroupName=ERROR, logStreamName=timed_out)
     assert len(page["events"]) == 1
 
