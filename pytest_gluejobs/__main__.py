@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ._core.partitions import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ._core.versions import DEFAULT_GLUE_VERSION
 from ._fake import GlueJobsFake
+from ._transport import child_endpoint as _child_endpoint
 from ._transport.server import HOST, LoopbackEndpoint
 from ._transport.signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
@@ -68,18 +69,6 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     return parser, serve
 
 
-def _bypassing_proxies() -> dict[str, str]:
-    """NO_PROXY (and no_proxy, where the harness set it) as the harness has them, plus the
-    endpoint's host: HTTP clients send through HTTP_PROXY / HTTPS_PROXY every host it does not
-    name. Without spaces, so that ``env $(cat lines)`` keeps each line whole."""
-    names = [name for name in ("NO_PROXY", "no_proxy") if name in os.environ] or ["NO_PROXY"]
-    bypassing = {}
-    for name in names:
-        hosts = ["".join(host.split()) for host in os.environ.get(name, "").split(",")]
-        bypassing[name] = ",".join([*(h for h in hosts if h and h != HOST), HOST])
-    return bypassing
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser, serve = _parsers()
     args = parser.parse_args(argv)
@@ -103,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), lambda *_: stop.set())
+    # A proxy in the harness's environment would carry the requests off this machine.
+    bypassing = _child_endpoint.bypassing_proxies(HOST, os.environ)
     try:
         print(
             f"AWS_ENDPOINT_URL_GLUE={endpoint.url}\n"
@@ -118,8 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # "true" in the harness's environment or config file would send children to AWS;
             # the environment variable overrides the config file.
             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false\n"
-            # A proxy in the harness's environment would carry the requests off this machine.
-            + "\n".join(f"{name}={value}" for name, value in _bypassing_proxies().items()),
+            + "\n".join(f"{name}={value}" for name, value in bypassing.items()),
             flush=True,
         )
         print(

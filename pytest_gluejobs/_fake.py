@@ -19,6 +19,8 @@ from ._core.state import ServiceState
 from ._options import FakeOptions, same_parameters_as
 from ._state_helpers import StateHelpers
 from ._transport import activation as _activation
+from ._transport import child_endpoint as _child_endpoint
+from ._transport import environment as _environment
 from ._transport import interceptor as _interceptor
 from ._transport import server as _server
 from ._transport.calls import CallLog
@@ -32,9 +34,16 @@ _TEST_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
     "AWS_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
 }
-# botocore asks the instance-metadata service for credentials, for the region of
-# AWS_DEFAULTS_MODE=auto, and so on; while a fake is active nothing it does may reach the network.
-_SET_WHILE_ACTIVE = {**_TEST_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+_SET_WHILE_ACTIVE = {
+    **_TEST_CREDENTIALS,
+    # botocore asks the instance-metadata service for credentials, for the region of
+    # AWS_DEFAULTS_MODE=auto, and so on; while a fake is active nothing may reach the network.
+    "AWS_EC2_METADATA_DISABLED": "true",
+    # Unset, the same setting in a config file would make children ignore the endpoint
+    # variables; the variable overrides the file
+    # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "false",
+}
 # A session token would not match the test keys; a named profile would override them (botocore
 # skips environment credentials when a profile is set explicitly); the container credential
 # provider calls an HTTP endpoint.
@@ -45,14 +54,20 @@ _UNSET_WHILE_ACTIVE = (
     "AWS_DEFAULT_PROFILE",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    # It would make child processes ignore AWS_ENDPOINT_URL_GLUE.
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 )
 #: What every fake does to the environment while active, besides its region and endpoint.
 _ENVIRON_WHILE_ACTIVE: dict[str, str | None] = {
     **dict.fromkeys(_UNSET_WHILE_ACTIVE),
     **_SET_WHILE_ACTIVE,
 }
+
+
+#: What a fake reads before it sets what children inherit.
+_FOR_CHILDREN = (
+    _child_endpoint.EVERY_SERVICE,
+    *_child_endpoint.PROXIES,
+    *_child_endpoint.PROXY_BYPASS,
+)
 
 
 def active_fake_count() -> int:
@@ -148,7 +163,15 @@ class GlueJobsFake(StateHelpers):
         # Child processes (`aws glue ...`, scripts, other SDKs) send their Glue requests to this
         # fake's loopback endpoint, not to AWS.
         self._open_endpoint()
-        environ["AWS_ENDPOINT_URL_GLUE"] = self.endpoint_url
+        url = self.endpoint_url
+        environ[_child_endpoint.VARIABLE] = url
+        # What children send to other services is refused there, naming the service, instead
+        # of leaving the machine; the test's own choice (moto's server, LocalStack) stays.
+        now = _environment.read(_FOR_CHILDREN)
+        if now[_child_endpoint.EVERY_SERVICE] is None:
+            environ[_child_endpoint.EVERY_SERVICE] = url
+        if any(now[name] for name in _child_endpoint.PROXIES):
+            environ.update(_child_endpoint.bypassing_proxies(_server.HOST, now))
         _activation.activate(self, self._interceptor, environ)
         self._clock.start()
         return self

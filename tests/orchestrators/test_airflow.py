@@ -328,28 +328,35 @@ def test_hook_reads_every_state(glue_jobs: GlueJobsFake, hook: Any, state: str) 
 # -- dag.test() --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    """Airflow's metadata database, which dag.test() needs (`airflow db migrate`)."""
+@pytest.fixture(scope="session")
+def airflow_dags() -> Any:
+    """The DAGs folder, parsed once, with what every ``dag.test()`` in this process shares.
+
+    Each is paid once per test session, as in any Airflow test suite: the metadata database that
+    ``dag.test()`` writes its runs to (``airflow db migrate``), and Airflow's in-process Execution
+    API, which the first ``dag.test()`` of a process starts. Starting it inside a test under virtual
+    time would fail as well as cost seconds: pydantic cannot build the API's models while the
+    clock is frozen.
+    """
+    from airflow.dag_processing.dagbag import DagBag
     from airflow.utils.db import initdb
 
     initdb()
+    dags = DagBag()  # Airflow's best practices: a DagBag, and no import errors
+    assert dags.import_errors == {}
+    assert dags.get_dag("airflow_start_up").test().state == "success"
+    return dags
 
 
 def test_dag_test_runs_the_dag_against_the_fake(
-    airflow_db: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capfd: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
+    airflow_dags: Any, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.syspath_prepend(DAGS)
-    from glue_nightly import dag  # the DAG file in the DAGs folder
-
-    with mock_glue_jobs() as fake:
-        fake.run_states("nightly", "RUNNING", "SUCCEEDED", logs=["hello from glue"])
+    dag = airflow_dags.get_dag("glue_nightly")  # the DAG file in the DAGs folder
+    with mock_glue_jobs(virtual_time=True) as fake:  # job_poll_interval: Airflow's 6 s
+        fake.run_states("nightly", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", logs=["hello"])
         dag_run = dag.test()
     assert dag_run.state == "success"
-    assert "hello from glue" in caplog.text + "".join(capfd.readouterr())
+    assert "hello" in caplog.text + "".join(capfd.readouterr())
     (run,) = fake.runs("nightly")
     assert run["JobRunState"] == "SUCCEEDED" and "--day" in run["Arguments"]
 

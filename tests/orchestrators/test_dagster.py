@@ -4,10 +4,13 @@ Written from dagster-aws's guide (https://docs.dagster.io/integrations/libraries
 an asset runs a Glue job through ``PipesGlueClient`` with an S3 context injector (moto answers S3)
 and a CloudWatch message reader, which reads the Pipes messages the job prints to
 ``<LogGroupName>/output``, stream = run id. Here the test scripts those lines with
-``run_states(..., logs=[...])``. Skipped where dagster-aws is not installed.
+``run_states(..., logs=[...])``. Every recipe runs under virtual time: PipesGlueClient sleeps 5 s
+between reads of a run (no setting changes it), and Dagster's readers sleep 1 s between reads and
+wait up to 10 s for the last messages. Skipped where dagster-aws is not installed.
 """
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,7 +25,9 @@ mock_aws = pytest.importorskip("moto").mock_aws
 from dagster import AssetExecutionContext  # noqa: E402
 from dagster_aws.pipes import PipesGlueClient  # noqa: E402
 
-from pytest_gluejobs import GlueJobsFake, mock_glue_jobs  # noqa: E402
+from pytest_gluejobs import GlueJobsFake  # noqa: E402
+
+pytestmark = pytest.mark.glue_jobs(virtual_time=True)
 
 # No `from __future__ import annotations` here: Dagster reads the asset's annotations.
 
@@ -42,9 +47,17 @@ def nightly(context: AssetExecutionContext, glue: PipesGlueClient) -> Any:
 
 @pytest.fixture
 def glue_client(glue_jobs: GlueJobsFake) -> Iterator[Any]:
-    """The resource as the guide builds it; moto answers S3 beside the fake."""
-    with aws_beside_the_fake(glue_jobs) as s3, pipes_glue_client(s3) as client:
-        yield client
+    """The resource as the guide builds it, for one run; moto answers S3 beside the fake.
+
+    Dagster's readers run in threads of their own: none may outlive the test.
+    """
+    before = set(threading.enumerate())
+    with aws_beside_the_fake(glue_jobs) as s3:
+        yield pipes_glue_client(s3)
+    started = [thread for thread in threading.enumerate() if thread not in before]
+    for thread in started:
+        thread.join(5)
+    assert not [t.name for t in started if t.is_alive()], "a thread Dagster started still runs"
 
 
 @contextmanager
@@ -61,30 +74,33 @@ def aws_beside_the_fake(glue_jobs: GlueJobsFake) -> Iterator[Any]:
         yield s3
 
 
-@contextmanager
-def pipes_glue_client(s3: Any) -> Iterator[Any]:
-    """A PipesGlueClient for one run, which waits for the log reader threads it started.
+class PipesCloudWatchMessagesOnly(pipes.PipesCloudWatchMessageReader):
+    """dagster-aws's CloudWatch message reader, without the log forwarding PipesGlueClient adds.
 
-    After a successful run, PipesGlueClient adds a PipesCloudWatchLogReader to its message reader;
-    that reader tails the run's stream in a thread of its own, which Dagster neither joins nor
-    stops (its ``stop()`` does nothing), and which ends only after it reads a line once the run
-    is over. The message reader keeps the log reader: a second run through the same resource
-    starts it again on the first run's stream, where no line will come, and its thread polls
-    GetLogEvents until the process ends. So: one resource per run, and its log readers waited for
-    before the fake stops.
+    After a successful run PipesGlueClient adds a ``PipesCloudWatchLogReader`` that copies the
+    run's other lines to stdout, from a thread that reads GetLogEvents without pause and checks
+    whether the Pipes session has closed only after a read that returned lines. When that thread
+    starts before the session closes, it reads the run's lines and then polls the end of the
+    stream for ever; nothing in dagster-aws stops it. The Pipes messages do not need it: this
+    reader reads them.
     """
-    message_reader = pipes.PipesCloudWatchMessageReader(
-        client=boto3.client("logs", region_name="us-east-1")
-    )
-    yield pipes.PipesGlueClient(
+
+    def add_log_reader(self, log_reader: Any) -> None:
+        """Leave out the log reader PipesGlueClient adds after a successful run."""
+
+
+def pipes_glue_client(s3: Any) -> Any:
+    """A PipesGlueClient with a message reader of its own: build one for each run.
+
+    The message reader keeps the last run's log stream, and reads it first on the next run.
+    """
+    return PipesGlueClient(
         client=boto3.client("glue", region_name="us-east-1"),
         context_injector=pipes.PipesS3ContextInjector(client=s3, bucket="dagster-pipes"),
-        message_reader=message_reader,
+        message_reader=PipesCloudWatchMessagesOnly(
+            client=boto3.client("logs", region_name="us-east-1")
+        ),
     )
-    for reader in message_reader.log_readers.values():
-        if reader.is_running():
-            reader.thread.join(30)
-        assert not reader.is_running(), "a Dagster log reader is still tailing CloudWatch Logs"
 
 
 def test_the_asset_receives_the_materialization_the_job_reported(
@@ -120,8 +136,7 @@ def test_the_asset_receives_the_materialization_the_job_reported(
 def test_a_failed_run_fails_the_asset_with_its_error_message(
     glue_jobs: GlueJobsFake, glue_client: Any
 ) -> None:
-    # A script inside `with open_dagster_pipes():` reports "closed" even when it raises; without
-    # it, Dagster waits 10 s for more messages after the run ends.
+    # Dagster reports no log stream for a failed run, and waits 10 s for messages after it.
     glue_jobs.run_states(
         "nightly",
         "RUNNING",
@@ -133,12 +148,24 @@ def test_a_failed_run_fails_the_asset_with_its_error_message(
         dagster.materialize([nightly], resources={"glue": glue_client})
 
 
-def test_a_long_run_and_a_failed_one_under_virtual_time() -> None:
-    # PipesGlueClient polls every 5 s; after a failed run Dagster waits 10 s for messages.
-    with mock_glue_jobs(virtual_time=True) as fake, aws_beside_the_fake(fake) as s3:
-        fake.run_states("nightly", *["RUNNING"] * 10, "SUCCEEDED", logs=[pipes_message("closed")])
-        with pipes_glue_client(s3) as client:
-            assert dagster.materialize([nightly], resources={"glue": client}).success
-        fake.run_states("nightly", "RUNNING", "FAILED", error_message="boom")
-        with pipes_glue_client(s3) as client, pytest.raises(RuntimeError, match="boom"):
-            dagster.materialize([nightly], resources={"glue": client})
+def test_a_long_run_is_polled_to_its_end(glue_jobs: GlueJobsFake, glue_client: Any) -> None:
+    # PipesGlueClient sleeps 5 s after every read that finds the run still running.
+    glue_jobs.run_states(
+        "nightly",
+        *["RUNNING"] * 10,
+        "SUCCEEDED",
+        logs=[
+            pipes_message(
+                "report_asset_materialization",
+                asset_key="nightly",
+                metadata={"rows": {"raw_value": 7, "type": "int"}},
+                data_version=None,
+            ),
+            pipes_message("closed"),
+        ],
+    )
+    result = dagster.materialize([nightly], resources={"glue": glue_client})
+    (materialization,) = result.asset_materializations_for_node("nightly")
+    assert materialization.metadata["rows"].value == 7
+    (run,) = glue_jobs.runs("nightly")
+    assert run["JobRunState"] == "SUCCEEDED"

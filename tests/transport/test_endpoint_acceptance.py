@@ -22,7 +22,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -32,7 +31,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
-from helpers import ROOT, job_params
+from helpers import harness_environment, job_params, port_of
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
@@ -51,12 +50,6 @@ REAL_LOOKING = {
     "AWS_ENDPOINT_URL": "https://glue.us-east-1.amazonaws.com",
     "AWS_DEFAULT_REGION": "ap-southeast-2",
 }
-
-
-def port_of(fake: GlueJobsFake) -> int:
-    port = urlsplit(fake.endpoint_url).port
-    assert port is not None
-    return port
 
 
 def signed_request(
@@ -308,20 +301,13 @@ def test_a_child_gets_the_fake_whatever_real_settings_the_parent_held_and_they_r
     assert dict(os.environ) == before
 
 
-_OPEN = (
-    "Open: the fake's environment (pytest_gluejobs/_fake.py, _ENVIRON_WHILE_ACTIVE) does not "
-    "cover it yet; remove this mark with the fix."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_OPEN)
 def test_a_config_file_that_ignores_configured_endpoints_does_not_send_children_to_aws(
     glue_jobs: GlueJobsFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The fake removes AWS_IGNORE_CONFIGURED_ENDPOINT_URLS from the environment, but the same
-    # setting in the shared config file makes the child ignore AWS_ENDPOINT_URL_GLUE; the
-    # environment variable takes precedence over the file
-    # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+    # The same setting in the shared config file would make the child ignore
+    # AWS_ENDPOINT_URL_GLUE; the fake's AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false overrides it
+    # (the environment variable takes precedence over the file:
+    # https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
     config = tmp_path / "config"
     config.write_text("[default]\nignore_configured_endpoint_urls = true\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
@@ -329,9 +315,9 @@ def test_a_config_file_that_ignores_configured_endpoints_does_not_send_children_
     assert endpoint == glue_jobs.endpoint_url
 
 
-@pytest.mark.xfail(strict=True, reason=_OPEN)
+@pytest.mark.parametrize("bypass", [None, "NO_PROXY", "no_proxy"])
 def test_a_proxy_in_the_environment_does_not_carry_a_childs_request_off_the_machine(
-    glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, bypass: str | None
 ) -> None:
     # botocore sends through HTTP_PROXY / HTTPS_PROXY unless NO_PROXY names the host
     # (https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-proxy.html); on a CI runner
@@ -345,15 +331,21 @@ def test_a_proxy_in_the_environment_does_not_carry_a_childs_request_off_the_mach
             monkeypatch.setenv(name, address)
         for name in ("NO_PROXY", "no_proxy"):
             monkeypatch.delenv(name, raising=False)
-        answered = run_child(
-            "import boto3, json, botocore.config, botocore.exceptions\n"
-            "config = botocore.config.Config(retries={'total_max_attempts': 1},\n"
-            "    connect_timeout=1, read_timeout=1)\n"
-            "try:\n"
-            "    print(json.dumps(boto3.client('glue', config=config).list_jobs()['JobNames']))\n"
-            "except botocore.exceptions.BotoCoreError as e:\n"
-            "    print(json.dumps(repr(e)))\n"
-        )
+        if bypass is not None:  # the machine's own list, which the fake adds to
+            monkeypatch.setenv(bypass, "localhost, .corp.example")
+        with mock_glue_jobs():
+            answered = run_child(
+                "import boto3, json, botocore.config, botocore.exceptions\n"
+                "config = botocore.config.Config(retries={'total_max_attempts': 1},\n"
+                "    connect_timeout=1, read_timeout=1)\n"
+                "try:\n"
+                "    glue = boto3.client('glue', config=config)\n"
+                "    print(json.dumps(glue.list_jobs()['JobNames']))\n"
+                "except botocore.exceptions.BotoCoreError as e:\n"
+                "    print(json.dumps(repr(e)))\n"
+            )
+        if bypass is not None:
+            assert os.environ[bypass] == "localhost, .corp.example"  # restored as it was
         proxy.setblocking(False)
         try:
             proxy.accept()[0].close()
@@ -509,18 +501,6 @@ def test_a_childs_retried_read_does_not_advance_a_scripted_run(glue_jobs: GlueJo
 
 
 # -- serve ----------------------------------------------------------------------------------
-
-
-def harness_environment() -> dict[str, str]:
-    """A harness's environment: no AWS or proxy settings, this worktree's code on the path."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
-    }
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    return env
 
 
 def serve(*options: str) -> Iterator[tuple[dict[str, str], str]]:

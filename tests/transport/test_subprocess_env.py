@@ -11,6 +11,7 @@ tool built on it does, the AWS CLI v1 among them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -62,7 +63,7 @@ def test_child_processes_inherit_the_endpoint_while_the_fake_is_active(
             timeout=60,
             check=True,
         )
-        assert child.stdout.split() == [fake.endpoint_url, "None"]
+        assert child.stdout.split() == [fake.endpoint_url, "false"]
     assert dict(os.environ) == before
 
 
@@ -101,3 +102,64 @@ def test_a_process_that_may_not_open_sockets_still_gets_a_loopback_endpoint(
         assert fake.endpoint_url == "http://127.0.0.1:1"
         assert os.environ["AWS_ENDPOINT_URL_GLUE"] == "http://127.0.0.1:1"
         assert fake.client().get_jobs()["Jobs"] == []
+
+
+_OTHER_SERVICES = (
+    "import boto3, json, botocore.config, botocore.exceptions\n"
+    "config = botocore.config.Config(retries={'total_max_attempts': 1})\n"
+    "answers = {}\n"
+    "for name, call in (('sts', 'get_caller_identity'), ('s3', 'list_buckets')):\n"
+    "    client = boto3.client(name, config=config)\n"
+    "    try:\n"
+    "        getattr(client, call)()\n"
+    "        answers[name] = [client.meta.endpoint_url, 'answered']\n"
+    "    except botocore.exceptions.ClientError as e:\n"
+    "        answers[name] = [client.meta.endpoint_url, e.response['Error']['Message']]\n"
+    "print(json.dumps(answers))\n"
+)
+
+
+def test_a_childs_request_for_another_service_is_refused_on_this_machine(
+    glue_jobs: GlueJobsFake,
+) -> None:
+    # Without it, `aws sts get-caller-identity` or `aws s3 cp` in a child would go to AWS with
+    # the fake's test keys. AWS_ENDPOINT_URL is read for every service without a variable of
+    # its own (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+    done = subprocess.run(
+        [sys.executable, "-c", _OTHER_SERVICES], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = json.loads(done.stdout)
+    for service in ("sts", "s3"):
+        endpoint, message = answers[service]
+        assert endpoint == glue_jobs.endpoint_url
+        assert service in message.lower()
+    assert glue_jobs.calls == []
+
+
+def test_the_tests_own_endpoint_for_every_service_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # moto's server or LocalStack, chosen by the test, stays the children's for other services.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:5000")
+    with mock_glue_jobs() as fake:
+        assert os.environ["AWS_ENDPOINT_URL"] == "http://localhost:5000"
+        assert os.environ["AWS_ENDPOINT_URL_GLUE"] == fake.endpoint_url
+        # And this process's clients keep it too: it is the test's, not the fake's.
+        assert boto3.client("s3").meta.endpoint_url == "http://localhost:5000"
+    assert os.environ["AWS_ENDPOINT_URL"] == "http://localhost:5000"
+
+
+def test_clients_in_this_process_ignore_the_fakes_endpoint_for_every_service(
+    glue_jobs: GlueJobsFake,
+) -> None:
+    moto = pytest.importorskip("moto")
+    assert os.environ["AWS_ENDPOINT_URL"] == glue_jobs.endpoint_url
+    sts = boto3.client("sts", region_name="us-east-1").meta.endpoint_url
+    assert sts != glue_jobs.endpoint_url
+    assert sts.endswith(".amazonaws.com")
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        assert s3.meta.endpoint_url == "https://s3.amazonaws.com"
+        s3.create_bucket(Bucket="beside-the-fake")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["beside-the-fake"]
