@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import threading
 from urllib.parse import urlsplit
 
 from botocore.auth import SigV4Auth
@@ -98,39 +99,65 @@ def send(
     SigV4Auth(
         Credentials(key or TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY), "glue", region
     ).add_auth(signed)
-    connection = http.client.HTTPConnection(HOST, loopback.port, timeout=TIMEOUT_SECONDS)
     try:
-        try:
-            connection.connect()
-        except OSError as error:  # refused (the fake stopped), or no answer in time
-            raise EndpointConnectionError(endpoint_url=url, error=error) from None
-        try:
-            connection.request("POST", path, body, dict(signed.headers.items()))
-            response = connection.getresponse()
-            answer = response.read()
-        except TimeoutError as error:
-            raise ReadTimeoutError(endpoint_url=url, error=error) from None
-        except (OSError, http.client.HTTPException) as error:  # cut off: the fake stopped
-            raise EndpointConnectionError(endpoint_url=url, error=error) from None
-    finally:
-        connection.close()
-    if response.status == 400 and b"UnsupportedOperation" in answer:
+        status, answer_headers, answer = _exchange(loopback, path, body, dict(signed.headers))
+    except TimeoutError as error:
+        raise ReadTimeoutError(endpoint_url=url, error=error) from None
+    except (OSError, http.client.HTTPException) as error:  # refused or cut off: the fake stopped
+        raise EndpointConnectionError(endpoint_url=url, error=error) from None
+    if status == 400 and b"UnsupportedOperation" in answer:
         refusal = json.loads(answer)
         if refusal.get("__type") == "UnsupportedOperation":
             # The endpoint's words for what the fake does not fake: raised as it is in-process.
             raise UnsupportedOperation(f"{refusal.get('message')} {NOTHING_SENT}")
-    return response.status, _kept(response.getheaders()), answer
+    return status, answer_headers, answer
 
 
-def _kept(headers: list[tuple[str, str]]) -> dict[str, str]:
-    # The connection was this module's own, closed once read: how it was kept is not the client's.
-    return {name: value for name, value in headers if name.lower() != "connection"}
+def _exchange(
+    loopback: Loopback, path: str, body: bytes, headers: dict[str, str], again: bool = True
+) -> tuple[int, dict[str, str], bytes]:
+    """One request and its answer over this thread's connection to ``loopback``'s port, kept
+    open for the next (a new connection and thread per request would cost the endpoint more)."""
+    kept: tuple[Loopback, http.client.HTTPConnection] | None = getattr(_open, "connection", None)
+    reused = kept is not None and kept[0] is loopback
+    if kept is not None and not reused:
+        kept[1].close()
+    connection = kept[1] if kept is not None and reused else _new_connection(loopback)
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        answer = response.read()
+    except BaseException as error:
+        connection.close()
+        _open.connection = None
+        if reused and again and isinstance(error, (ConnectionError, http.client.BadStatusLine)):
+            # The endpoint closed the kept connection while it was idle: nothing was answered.
+            return _exchange(loopback, path, body, headers, again=False)
+        raise
+    # How the connection is kept is this module's business, not the client's.
+    kept_headers = {k: v for k, v in response.getheaders() if k.lower() != "connection"}
+    return response.status, kept_headers, answer
+
+
+def _new_connection(loopback: Loopback) -> http.client.HTTPConnection:
+    connection = http.client.HTTPConnection(HOST, loopback.port, timeout=TIMEOUT_SECONDS)
+    _open.connection = (loopback, connection)
+    return connection
+
+
+#: This thread's connection to an endpoint: (its Loopback, the connection).
+_open = threading.local()
 
 
 def _after_fork_in_child() -> None:
-    global in_a_forked_child, _this_process
+    global in_a_forked_child, _this_process, _open
     in_a_forked_child = True
     _this_process = object()
+    # The forking thread's connection is the parent's: closed here (the parent's stays open).
+    kept = getattr(_open, "connection", None)
+    if kept is not None:
+        kept[1].close()
+    _open = threading.local()
 
 
 if hasattr(os, "register_at_fork"):

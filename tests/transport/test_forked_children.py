@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import socket
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -202,20 +203,46 @@ def test_a_child_that_outlives_the_fake_is_refused_on_this_machine(
     glue_jobs: GlueJobsFake,
 ) -> None:
     stop_reader, stop_writer = os.pipe()
+    ready_reader, ready_writer = os.pipe()
 
     def work() -> Any:
+        glue = boto3.client("glue", config=ONE_ATTEMPT)
+        glue.list_jobs()  # answered: its connection is kept for the next request
+        os.write(ready_writer, b"r")
         os.read(stop_reader, 1)  # until the test's fake has stopped
-        return boto3.client("glue", config=ONE_ATTEMPT).list_jobs()
+        return glue.list_jobs()
+
+    def stop_the_fake() -> None:
+        assert os.read(ready_reader, 1) == b"r"
+        glue_jobs.stop()
+        os.write(stop_writer, b"s")
 
     try:
-        name, message = in_a_forked_child(
-            work, before_reading=lambda: (glue_jobs.stop(), os.write(stop_writer, b"s"))
-        )
+        name, message = in_a_forked_child(work, before_reading=stop_the_fake)
     finally:
-        os.close(stop_reader)
-        os.close(stop_writer)
+        for end in (stop_reader, stop_writer, ready_reader, ready_writer):
+            os.close(end)
     assert name == "EndpointConnectionError"
     assert "http://127.0.0.1:" in message and "amazonaws" not in message
+
+
+def test_a_connection_the_endpoint_closed_while_idle_is_opened_again(
+    glue_jobs: GlueJobsFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The endpoint closes a connection idle for a minute; a forked child keeps its connection
+    # open between requests, and must not fail its next request (one attempt only) for that.
+    from pytest_gluejobs._transport import http_wire
+
+    monkeypatch.setattr(http_wire, "IDLE_SECONDS", 0.2)
+
+    def work() -> list[str]:
+        glue = boto3.client("glue", config=ONE_ATTEMPT)
+        glue.list_jobs()
+        time.sleep(1)  # the endpoint has closed the kept connection by now
+        return [glue.create_job(**job_params("after-a-pause"))["Name"]]
+
+    assert in_a_forked_child(work) == ["after-a-pause"]
+    glue_jobs.assert_job_names("after-a-pause")
 
 
 def test_a_later_fake_given_the_port_does_not_answer_a_child_of_a_stopped_one(
@@ -238,6 +265,8 @@ def test_a_later_fake_given_the_port_does_not_answer_a_child_of_a_stopped_one(
         monkeypatch.setattr(server, "_listening_socket", lambda _: listening_socket(port))
 
         def work() -> Any:
+            # No request to the first fake before it stops: the connection it would keep open
+            # would hold the port until the child closed it.
             os.write(ready_writer, b"r")  # the fork's hooks have let go of the port by now
             os.read(stop_reader, 1)  # until the later fake listens on the port
             return boto3.client("glue", config=ONE_ATTEMPT).create_job(**job_params("stray"))
