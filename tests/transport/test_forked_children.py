@@ -85,6 +85,10 @@ def _create_job(name: str) -> str:
     return str(boto3.client("glue").create_job(**job_params(name))["Name"])
 
 
+def _create_job_in_one_attempt(name: str) -> None:
+    boto3.client("glue", config=ONE_ATTEMPT).create_job(**job_params(name))
+
+
 def _job_names() -> list[str]:
     return sorted(boto3.client("glue").list_jobs()["JobNames"])
 
@@ -377,7 +381,7 @@ def test_forkserver_children_reach_the_fake_active_when_they_start() -> None:
     context = multiprocessing.get_context("forkserver")
     for name in ("under-the-first-fake", "under-the-second-fake"):
         with mock_glue_jobs() as fake:
-            child = context.Process(target=_create_job, args=(name,))
+            child = context.Process(target=_create_job_in_one_attempt, args=(name,))
             child.start()
             child.join(60)
             assert child.exitcode == 0
