@@ -86,6 +86,11 @@ def pytest_configure(config: pytest.Config) -> None:
     _clock._FastForwardSelector.select = _marking_select  # type: ignore[method-assign]
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _clock.Clock.advance_to = _advance_to  # type: ignore[method-assign]
+    _clock._FastForwardSelector.select = _select  # type: ignore[method-assign]
+
+
 def _skipped_now() -> float:
     with _lock:
         return _skipped
