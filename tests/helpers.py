@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pytest
 from botocore import xform_name
@@ -175,3 +177,22 @@ async def poll_until_succeeded(session: Any, every: float) -> tuple[dict[str, An
             if run["JobRunState"] == "SUCCEEDED":
                 return run, reads
             await asyncio.sleep(every)
+
+
+def port_of(fake: Any) -> int:
+    """The port of a fake's loopback endpoint."""
+    port = urlsplit(fake.endpoint_url).port
+    assert port is not None
+    return port
+
+
+def harness_environment() -> dict[str, str]:
+    """A harness's environment: no AWS or proxy settings, this checkout's code on the path."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
+    }
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    return env

@@ -20,13 +20,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from helpers import port_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,12 +37,6 @@ JSON_1_1 = "application/x-amz-json-1.1"
 CREATE = json.dumps(
     {"Name": "j", "Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/x.py"}}
 )
-
-
-def port_of(fake: GlueJobsFake) -> int:
-    port = urlsplit(fake.endpoint_url).port
-    assert port is not None
-    return port
 
 
 def signed(

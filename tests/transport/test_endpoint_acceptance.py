@@ -22,7 +22,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -32,7 +31,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
-from helpers import ROOT, job_params
+from helpers import harness_environment, job_params, port_of
 
 from pytest_gluejobs import GlueJobsFake, mock_glue_jobs
 
@@ -51,12 +50,6 @@ REAL_LOOKING = {
     "AWS_ENDPOINT_URL": "https://glue.us-east-1.amazonaws.com",
     "AWS_DEFAULT_REGION": "ap-southeast-2",
 }
-
-
-def port_of(fake: GlueJobsFake) -> int:
-    port = urlsplit(fake.endpoint_url).port
-    assert port is not None
-    return port
 
 
 def signed_request(
@@ -513,18 +506,6 @@ def test_a_childs_retried_read_does_not_advance_a_scripted_run(glue_jobs: GlueJo
 
 
 # -- serve ----------------------------------------------------------------------------------
-
-
-def harness_environment() -> dict[str, str]:
-    """A harness's environment: no AWS or proxy settings, this worktree's code on the path."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
-    }
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    return env
 
 
 def serve(*options: str) -> Iterator[tuple[dict[str, str], str]]:

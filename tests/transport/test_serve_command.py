@@ -7,7 +7,6 @@ from AWS) is answered by the served fake; SIGTERM and SIGINT end it cleanly and 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, harness_environment
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 LINES = (
@@ -37,18 +36,6 @@ def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pytest_gluejobs", *args]
 
 
-def child_environment() -> dict[str, str]:
-    """This process's environment without any AWS setting: a harness's starting point."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k.upper() not in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")
-    }
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    return env
-
-
 class Served:
     def __init__(self, process: subprocess.Popen[str], exported: dict[str, str]) -> None:
         self.process = process
@@ -57,7 +44,7 @@ class Served:
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             list(args),
-            env={**child_environment(), **self.exported},
+            env={**harness_environment(), **self.exported},
             capture_output=True,
             text=True,
             timeout=120,
@@ -67,7 +54,7 @@ class Served:
 def serve(*options: str) -> Iterator[Served]:
     process = subprocess.Popen(
         command("serve", *options),
-        env=child_environment(),
+        env=harness_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -136,7 +123,7 @@ def test_a_child_with_other_credentials_is_refused(served: Served) -> None:
     other = {**served.exported, "AWS_SECRET_ACCESS_KEY": "my-real-secret"}
     done = subprocess.run(
         [sys.executable, "-c", "import boto3\nboto3.client('glue').list_jobs()\n"],
-        env={**child_environment(), **other},
+        env={**harness_environment(), **other},
         capture_output=True,
         text=True,
         timeout=120,
