@@ -22,10 +22,12 @@ result markers (the rest of that file is kept).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +52,8 @@ ORCHESTRATORS = {
 #: pytest's exit statuses for "every test passed", "some failed" and "none ran" (a recipe file
 #: skips itself as a whole where its orchestrator is not installed).
 RAN = (0, 1, 5)
+#: Seconds a recipe file's pytest run may take (about 20 s on a quiet 2-core machine).
+RUN_TIMEOUT = 600
 
 
 @dataclass
@@ -78,6 +82,39 @@ class Orchestrator:
         return ORCHESTRATORS[self.key][0]
 
 
+def run_pytest(command: list[str], env: dict[str, str]) -> tuple[int | None, str]:
+    """Run ``command`` in the checkout: its exit status (None: it did not finish) and output.
+
+    In a session of its own, so that what it started (Prefect's API server) goes with it when it
+    is stopped.
+    """
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        printed, _ = proc.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        printed, _ = proc.communicate(timeout=10)
+        return None, printed
+    except BaseException:  # Ctrl-C: nothing of the run may be left behind
+        stop(proc)
+        raise
+    return proc.returncode, printed
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def run_round(orch: Orchestrator) -> None:
     """Run the orchestrator's recipe file once and add its figures."""
     assert orch.python is not None
@@ -92,15 +129,19 @@ def run_round(orch: Orchestrator) -> None:
         command = [orch.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PROBE, recipe]
         started = time.perf_counter()
         try:
-            proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+            status, printed = run_pytest(command, env)
         except OSError as error:
             orch.missing = f"{orch.python} could not be run: {error}"
             return
-        seconds = time.perf_counter() - started
-        if proc.returncode not in RAN or not out.exists():
-            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-            orch.missing = f"pytest exited with status {proc.returncode}"
-            print(f"{orch.name}: `{shlex.join(command)}` exited {proc.returncode}:\n{tail}")
+        wall = time.perf_counter() - started
+        if status not in RAN or not out.exists():
+            tail = "\n".join(printed.strip().splitlines()[-15:])
+            orch.missing = (
+                f"its pytest run did not finish in {RUN_TIMEOUT} s"
+                if status is None
+                else f"pytest exited with status {status}"
+            )
+            print(f"{orch.name}: `{shlex.join(command)}`: {orch.missing}:\n{tail}")
             return
         probe: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     measured = Path(probe["pytest_gluejobs"])
@@ -109,7 +150,7 @@ def run_round(orch: Orchestrator) -> None:
             f"{orch.name}: the recipes imported pytest-gluejobs from {measured}, not from this "
             f"checkout ({REPO}); is something in {orch.python}'s environment put before PYTHONPATH?"
         )
-    orch.runs.append(seconds)
+    orch.runs.append(wall)
     orch.versions = probe["versions"]
     for nodeid, figures in probe["tests"].items():
         test = orch.tests.setdefault(nodeid, Test(nodeid.rpartition("::")[2]))
