@@ -22,6 +22,7 @@ SCRIPT = ROOT / "benchmarks" / "recipes.py"
 
 SLEEPING_TESTS = """
 import asyncio
+import threading
 import time
 
 import pytest
@@ -35,6 +36,14 @@ def test_sleeps_under_virtual_time(glue_jobs):
 
 def test_sleeps_for_real():
     time.sleep(0.01)
+
+
+@pytest.mark.glue_jobs(virtual_time=True)
+def test_sleeps_beside_a_thread_it_started(glue_jobs):
+    reader = threading.Thread(target=time.sleep, args=(100,))
+    reader.start()
+    time.sleep(10)
+    reader.join()
 """
 
 
@@ -47,7 +56,7 @@ def test_the_probe_counts_the_waits_virtual_time_skipped_in_each_test(
     monkeypatch.setenv("GLUEJOBS_RECIPE_PROBE", str(output))
     pytester.makepyfile(test_sleeps=SLEEPING_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "recipe_probe")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     tests = json.loads(output.read_text(encoding="utf-8"))["tests"]
     virtual = tests["test_sleeps.py::test_sleeps_under_virtual_time"]
     real = tests["test_sleeps.py::test_sleeps_for_real"]
@@ -55,21 +64,29 @@ def test_the_probe_counts_the_waits_virtual_time_skipped_in_each_test(
     assert virtual["call_skipped"] == pytest.approx(90, abs=0.001)
     assert virtual["outcome"] == "passed"
     assert {"setup", "call", "teardown"} <= virtual.keys()
-    assert real["call_skipped"] == 0
+    assert virtual["call_own_waits"] == pytest.approx(90, abs=0.001)
+    assert real["call_skipped"] == real["call_own_waits"] == 0
     assert real["outcome"] == "passed"
+    # The thread's 100 s move the clock; the test's own thread asked for 10.
+    both = tests["test_sleeps.py::test_sleeps_beside_a_thread_it_started"]
+    assert both["call_skipped"] >= 100
+    assert both["call_own_waits"] == pytest.approx(10, abs=0.001)
 
 
 def test_the_estimate_with_real_sleeps_is_call_time_plus_waits_skipped() -> None:
     recipes = load_benchmark("recipes")
     slept = recipes.Test("test_polls", ["passed"] * 3, [1.0, 2.0, 3.0], [0.2, 0.4, 0.3])
     slept.skipped = [60.0, 60.0, 60.0]
-    slept.real = [call + 60.0 for call in slept.call]
+    slept.real_low = slept.real = [call + 60.0 for call in slept.call]
     row = recipes.render_test(slept)
     assert row == "| `test_polls` | 2.00 s (1.00-3.00) | 0.30 s (0.20-0.40) | 60.00 s | ≈ 60.30 s |"
-    awake = recipes.Test("test_knob_at_0", ["passed", "failed"], [0.0], [0.1], [0.0], [0.1])
+    awake = recipes.Test("test_knob_at_0", ["passed", "failed"], [0.0], [0.1], [0.0])
     assert recipes.render_test(awake) == (
         "| `test_knob_at_0` (**passed, failed**) | 0.00 s | 0.10 s | 0 s | 0.10 s |"
     )
+    # Threads the test started waited too: from its own thread's waits to the clock's move.
+    raced = recipes.Test("test_readers", ["passed"], [0.0], [0.5], [80.0], [50.5], [80.5])
+    assert recipes.render_test(raced).endswith("| 80.00 s | ≈ 50.50-80.50 s |")
 
 
 @pytest.mark.skipif(
