@@ -33,6 +33,8 @@ from botocore.exceptions import CapacityNotAvailableError
 from botocore.retries import bucket
 from freezegun.api import FrozenDateTimeFactory
 
+from . import _wall_clock
+
 _real_sleep = time.sleep
 
 
@@ -47,10 +49,6 @@ _real_run_in_executor = base_events.BaseEventLoop.run_in_executor
 _real_shutdown_default_executor = base_events.BaseEventLoop.shutdown_default_executor
 _real_acquire = bucket.TokenBucket.acquire
 
-# pytest's own clock (test durations) always reads real time; botocore's retry rate limiter does
-# too under a frozen clock, or its token bucket would never refill.
-_IGNORE_FROZEN = ["_pytest.timing", "botocore.retries"]
-_IGNORE_VIRTUAL = ["_pytest.timing"]
 # While a thread the loop waits for runs (run_in_executor, to_thread), the loop waits in real
 # steps this long, and the clock moves at least as fast as the wall clock.
 _EXECUTOR_STEP = 0.01
@@ -165,7 +163,7 @@ class Clock:
             return
         if self._when is None:
             self._when = datetime.now(timezone.utc).replace(tzinfo=None)
-        ignore = _IGNORE_VIRTUAL if self.virtual else _IGNORE_FROZEN
+        ignore = _wall_clock.IGNORE_VIRTUAL if self.virtual else _wall_clock.IGNORE_FROZEN
         before = _loop_times()
         self._freezer = freezegun.freeze_time(self._when, ignore=list(ignore))
         factory = self._freezer.start()
@@ -328,6 +326,8 @@ def _sleep(seconds: Any) -> None:
     clock = _virtual_here()
     if clock is None or not isinstance(seconds, (int, float)) or not 0 < seconds < math.inf:
         return _real_sleep(seconds)
+    if _wall_clock.sleeps_on_the_wall_clock(1):  # a subprocess's wait for its child
+        return _real_sleep(seconds)
     clock.sleep(seconds)
 
 
@@ -359,6 +359,10 @@ def _update_patches() -> None:
         here = threading.current_thread()
         _outside.update(thread for thread in threading.enumerate() if thread is not here)
         bucket.TokenBucket.acquire = _acquire
+        # freezegun's factory of the virtual clock, and whether this thread's waits move it.
+        _wall_clock.install(
+            lambda: getattr(_virtual(), "_factory", None), lambda: _virtual_here() is not None
+        )
         _sleep_references.append((time, "sleep"))
         for module, name in _references_to(_real_sleep):
             _sleep_references.append((module, name))
@@ -366,6 +370,7 @@ def _update_patches() -> None:
             setattr(owner, name, _sleep)
     elif not virtual and _sleep_references:
         bucket.TokenBucket.acquire = _real_acquire
+        _wall_clock.uninstall()
         for owner, name in _sleep_references:
             setattr(owner, name, _real_sleep)
         _sleep_references.clear()

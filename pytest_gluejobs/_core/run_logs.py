@@ -34,6 +34,9 @@ _PREFIX = "/aws-glue/"
 _MAX_EVENTS = 10_000
 _MAX_STREAMS = 50
 _EVENT_TOKEN = re.compile(r"([fb])/(\d{56})/s")
+#: FilterLogEvents' newest-first order (startFromHead=false) is refused before this instant (ms).
+_NEWEST_FIRST_SINCE = 1_704_067_200_000
+_NEWEST_FIRST = "filter-newest-first"
 
 
 class LogStream:
@@ -116,8 +119,13 @@ def run_finished(
     lines: tuple[str, ...],
     at: datetime,
 ) -> None:
-    """A run ended: its lines, if it never ran, and its ErrorMessage to the error group."""
-    run_running(groups, run, job, lines, at)
+    """A run ended: its lines, if it never ran, and its ErrorMessage to the error group.
+
+    A run scripted to end without RUNNING still prints its lines; one stopped before it ran
+    printed nothing. (A run that timed out used its time: it ran, and printed.)
+    """
+    if run.get("JobRunState") != "STOPPED":
+        run_running(groups, run, job, lines, at)
     base = run.get("LogGroupName")
     if base and run.get("ErrorMessage"):
         write(groups, f"{base}/error", run["Id"], [run["ErrorMessage"]], at)
@@ -234,8 +242,14 @@ def _filter_log_events(
     )
     token = params.get("nextToken")
     if token is not None:
-        after = _filter_position(token)
-        found = [event for event in found if event[:3] > after]
+        # The token's direction wins over startFromHead (FilterLogEvents reference).
+        newest_first, after = _filter_position(token)
+    else:
+        newest_first, after = _newest_first(params, start), None
+    if newest_first:
+        found.reverse()
+    if after is not None:
+        found = [e for e in found if (e[:3] < after if newest_first else e[:3] > after)]
     page = found[:limit]
     answer: dict[str, Any] = {
         "events": [
@@ -248,9 +262,9 @@ def _filter_log_events(
             }
             for time, name, i, ingested, message in page
         ],
-        "searchedLogStreams": [
-            {"logStreamName": stream.name, "searchedCompletely": True} for stream in chosen
-        ],
+        # "As of May 15, 2020, this parameter is no longer supported. This parameter returns an
+        # empty list." (FilterLogEvents reference.)
+        "searchedLogStreams": [],
     }
     # A page with events ends with a token that resumes after them, even when nothing follows
     # yet: a reader that keeps its last token sees only what the run writes later. A page with
@@ -258,8 +272,22 @@ def _filter_log_events(
     # response is empty there is no nextToken in it".)
     if page:
         time, name, i = page[-1][:3]
-        answer["nextToken"] = _encode(f"filter/{json.dumps([time, name, i])}")
+        kind = _NEWEST_FIRST if newest_first else "filter"
+        answer["nextToken"] = _encode(f"{kind}/{json.dumps([time, name, i])}")
     return answer
+
+
+def _newest_first(params: Mapping[str, Any], start: int) -> bool:
+    """Whether a first FilterLogEvents request asks for the newest events first."""
+    if params.get("startFromHead") is not False:
+        return False
+    if "startTime" in params and start < _NEWEST_FIRST_SINCE:
+        raise LogsError(
+            "InvalidParameterException",
+            "startFromHead=false is supported only with a startTime on or after "
+            "Jan 1, 2024 00:00:00 UTC (1704067200000).",
+        )
+    return True
 
 
 def _describe_log_streams(
@@ -312,13 +340,19 @@ def _encode(token: str) -> str:
     return base64.b64encode(token.encode()).decode()
 
 
-def _filter_position(token: object) -> tuple[int, str, int]:
-    """(timestamp, stream, index) of the last event a FilterLogEvents token was given after."""
+def _filter_position(token: object) -> tuple[bool, tuple[int, str, int]]:
+    """Whether a FilterLogEvents token reads newest first, and (timestamp, stream, index) of the
+    last event it was given after."""
     try:
         kind, _, position = base64.b64decode(str(token), validate=True).decode().partition("/")
         time, name, i = json.loads(position)
-        if kind == "filter" and type(time) is int and isinstance(name, str) and type(i) is int:
-            return time, name, i
+        if (
+            kind in ("filter", _NEWEST_FIRST)
+            and type(time) is int
+            and isinstance(name, str)
+            and type(i) is int
+        ):
+            return kind == _NEWEST_FIRST, (time, name, i)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         pass
     raise LogsError("InvalidParameterException", "The specified nextToken is invalid.")
