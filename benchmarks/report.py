@@ -64,11 +64,13 @@ def versions() -> str:
     return ", ".join(found)
 
 
-def code_version() -> str:
-    """The commit of the pytest-gluejobs measured, and whether its work tree differed from it."""
-    import pytest_gluejobs
+def code_version(checkout: Path | None = None) -> str:
+    """The commit of the pytest-gluejobs measured (the one imported here, unless ``checkout``
+    names it), and whether its work tree differed from it."""
+    if checkout is None:
+        import pytest_gluejobs
 
-    checkout = Path(pytest_gluejobs.__file__).resolve().parent.parent
+        checkout = Path(pytest_gluejobs.__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
             ["git", "-C", str(checkout), "describe", "--always", "--dirty=+uncommitted changes"],
@@ -259,16 +261,16 @@ def render(res: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(output: Path, body: str) -> None:
+def write(output: Path, body: str, start_mark: str = START_MARK, end_mark: str = END_MARK) -> None:
     """Put ``body`` between the result markers of ``output``, keeping the rest, or start a file."""
-    block = f"{START_MARK}\n{body}{END_MARK}\n"
+    block = f"{start_mark}\n{body}{end_mark}\n"
     if output.exists():
         text = output.read_text(encoding="utf-8")
-        head, start, rest = text.partition(START_MARK)
-        _, end, tail = rest.partition(END_MARK)
+        head, start, rest = text.partition(start_mark)
+        _, end, tail = rest.partition(end_mark)
         if not (start and end):
             raise SystemExit(
-                f"{output} exists but lacks the lines {START_MARK!r} and {END_MARK!r} that mark "
+                f"{output} exists but lacks the lines {start_mark!r} and {end_mark!r} that mark "
                 "where the results go; add them, or choose another --output"
             )
         new = head + block + tail.removeprefix("\n")

@@ -22,7 +22,8 @@ alike; each figure is the median over rounds. The results are printed as Markdow
 This file runs the measures in order. The rest, one concern a file: ``workload.py`` (the jobs and
 calls asked, their sizes), ``baselines.py`` (the contenders), ``timing.py`` (CPU time, samples,
 ratios), ``scenarios.py`` and ``async_clients.py`` (the measures), ``report.py`` (tables, bars,
-the results file).
+the results file). The orchestrator recipes are timed apart, in their own environments, by
+``recipes.py`` (with its pytest plugin ``recipe_probe.py``).
 """
 
 from __future__ import annotations
