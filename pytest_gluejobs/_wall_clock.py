@@ -11,10 +11,12 @@ import freezegun
 
 #: Modules that read the real time under a frozen clock (as freezegun's ``ignore``): pytest's own
 #: clock (test durations), and botocore's retry rate limiter, whose token bucket must refill.
-IGNORE_FROZEN = ["_pytest.timing", "botocore.retries"]
+#: And queue, whose waits with a timeout are the wall clock's: freezegun before 1.5 ignores
+#: "Queue" (Python 2's name) instead, so Queue.get(timeout=...) under its freeze never ends.
+IGNORE_FROZEN = ["_pytest.timing", "botocore.retries", "queue"]
 #: The same under virtual time, where botocore's limiter waits on the fake's clock instead, and
 #: waits with a timeout inside a subprocess or concurrent.futures.as_completed stay real.
-IGNORE_VIRTUAL = ["_pytest.timing", "subprocess", "concurrent.futures"]
+IGNORE_VIRTUAL = ["_pytest.timing", "queue", "subprocess", "concurrent.futures"]
 #: Under virtual time these read (and sleep on) the wall clock, besides freezegun's own list
 #: (threading, queue, multiprocessing, ...).
 _WALL_CLOCK_MODULES = (*IGNORE_VIRTUAL, *freezegun.config.DEFAULT_IGNORE_LIST)

@@ -570,3 +570,21 @@ def test_everything_is_real_again_after_a_decorated_function_raises() -> None:
     time.sleep(0.02)
     assert time.perf_counter() - begin >= 0.015
     assert abs(now().timestamp() - time.time()) < 5
+
+
+def test_a_queue_wait_ends_under_a_frozen_clock_too() -> None:
+    # freezegun before 1.5 ignored "Queue" (Python 2's name), not queue: under its freeze,
+    # Queue.get(timeout=...) read a clock that never moved and waited for ever.
+    def wait() -> str:
+        try:
+            queue.Queue().get(timeout=0.05)
+        except queue.Empty:
+            return "empty"
+        return "got"
+
+    with mock_glue_jobs(frozen_time="2026-01-01T00:00:00Z"):
+        assert in_the_tests_thread_within(10, wait) == "empty"
+        assert finishes(wait, within=10) == "empty"
+    with mock_glue_jobs(virtual_time=True):
+        assert in_the_tests_thread_within(10, wait) == "empty"
+        assert finishes(wait, within=10) == "empty"

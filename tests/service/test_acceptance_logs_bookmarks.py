@@ -328,7 +328,10 @@ def test_filter_log_events_newest_first_with_start_from_head_false(
 ) -> None:
     # "By default, the events are returned in ascending timestamp order (oldest first). To return
     # events in descending timestamp order (newest first), set the startFromHead parameter to
-    # false." (FilterLogEvents, above.)
+    # false." (FilterLogEvents, above.) A parameter of 2024: older botocore cannot send it.
+    members = logs.meta.service_model.operation_model("FilterLogEvents").input_shape.members
+    if "startFromHead" not in members:
+        pytest.skip("this botocore's FilterLogEvents has no startFromHead")
     fake.run_states("nightly", "RUNNING", logs=["older"])
     older = glue.start_job_run(JobName="nightly")["JobRunId"]
     running(glue, older)
