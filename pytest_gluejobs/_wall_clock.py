@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 
 import freezegun
+import freezegun.api
+import freezegun.config
 
 #: Modules that read the real time under a frozen clock (as freezegun's ``ignore``): pytest's own
 #: clock (test durations), and botocore's retry rate limiter, whose token bucket must refill.
