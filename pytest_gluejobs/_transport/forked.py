@@ -28,8 +28,9 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from .._core.jsondata import as_bytes
 from .errors import NOTHING_SENT, RealGlueBlocked, UnsupportedOperation
-from .signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
+from .signing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, names_an_account
 
+#: Where every fake's loopback endpoint listens (``server``) and forked children send.
 HOST = "127.0.0.1"
 #: botocore's default connect and read timeouts
 #: (https://docs.aws.amazon.com/botocore/latest/reference/config.html).
@@ -95,10 +96,8 @@ def send(
     if type(body) is not bytes:  # what the fake would decode in-process (``decode_body``)
         body = b"" if body is None else str(body).encode()
     signed = AWSRequest("POST", url, data=body, headers=headers)
-    key = account if len(account) == 12 and account.isascii() and account.isdecimal() else None
-    SigV4Auth(
-        Credentials(key or TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY), "glue", region
-    ).add_auth(signed)
+    key = account if names_an_account(account) else TEST_ACCESS_KEY_ID
+    SigV4Auth(Credentials(key, TEST_SECRET_ACCESS_KEY), "glue", region).add_auth(signed)
     try:
         status, answer_headers, answer = _exchange(loopback, path, body, dict(signed.headers))
     except TimeoutError as error:

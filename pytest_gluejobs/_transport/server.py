@@ -32,10 +32,11 @@ from .._core.store import to_json
 from . import forked as _forked
 from . import http_wire, signature_check
 from . import interceptor as _interceptor
-from .errors import UnsupportedOperation
+from .errors import NOTHING_SENT, UnsupportedOperation
 from .signing import secret_for
 
-HOST = "127.0.0.1"
+#: The loopback address every endpoint listens on (forked children send there too).
+HOST = _forked.HOST
 MAX_CONNECTIONS = 128
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 _TARGET_PREFIX = "AWSGlue."
@@ -240,7 +241,7 @@ class LoopbackEndpoint:
                     self._interceptor, self, prepared, _interceptor.sync_response
                 )
             except UnsupportedOperation as unsupported:
-                message = str(unsupported).split(" Nothing was sent to AWS.")[0]
+                message = str(unsupported).removesuffix(f" {NOTHING_SENT}")
                 return _error(400, "UnsupportedOperation", message, close=close)
         return http_wire.response(
             answered.status_code, dict(answered.headers), answered.content, close=close

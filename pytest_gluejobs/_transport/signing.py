@@ -38,14 +38,17 @@ def _names_an_account(credentials: Any) -> bool:
     return isinstance(key, str) and len(key) == 12 and key.isdecimal()
 
 
+def names_an_account(access_key_id: str) -> bool:
+    """Whether an access key id sent over HTTP is 12 ASCII digits: an account the fake answers."""
+    return len(access_key_id) == 12 and access_key_id.isascii() and access_key_id.isdecimal()
+
+
 def secret_for(access_key_id: str) -> str | None:
     """The secret key the fake handed out with ``access_key_id``, or None if it handed none out.
 
     The test key id, or a 12-digit one naming an account, with this process's secret.
     """
-    if access_key_id == TEST_ACCESS_KEY_ID or (
-        len(access_key_id) == 12 and access_key_id.isascii() and access_key_id.isdecimal()
-    ):
+    if access_key_id == TEST_ACCESS_KEY_ID or names_an_account(access_key_id):
         return TEST_SECRET_ACCESS_KEY
     return None
 
