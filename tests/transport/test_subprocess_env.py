@@ -108,7 +108,8 @@ _OTHER_SERVICES = (
     "import boto3, json, botocore.config, botocore.exceptions\n"
     "config = botocore.config.Config(retries={'total_max_attempts': 1})\n"
     "answers = {}\n"
-    "for name, call in (('sts', 'get_caller_identity'), ('s3', 'list_buckets')):\n"
+    "for name, call in (('sts', 'get_caller_identity'), ('s3', 'list_buckets'),\n"
+    "                   ('logs', 'describe_log_groups')):\n"
     "    client = boto3.client(name, config=config)\n"
     "    try:\n"
     "        getattr(client, call)()\n"
@@ -130,7 +131,7 @@ def test_a_childs_request_for_another_service_is_refused_on_this_machine(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     answers = json.loads(done.stdout)
-    for service in ("sts", "s3"):
+    for service in ("sts", "s3", "logs"):
         endpoint, message = answers[service]
         assert endpoint == glue_jobs.endpoint_url
         assert service in message.lower()
